@@ -1,0 +1,1 @@
+"""The CloudStack wire protocol: decoding, authentication, dispatch and rendering of /client/api calls."""

@@ -1,0 +1,1 @@
+"""Who is calling and what they may do: password checkers, API keys, roles and object scope."""

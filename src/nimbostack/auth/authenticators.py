@@ -1,0 +1,60 @@
+"""The login checker chain, in the order `user.authenticators.order` gives.
+
+An authenticator answers True (password right), False (wrong) or None (not its kind of user or hash).
+LDAP plugs in as one more entry of AUTHENTICATORS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from nimbostack.auth.passwords import ENCODERS
+from nimbostack.db.models import User
+
+Check = Callable[[Session, User, str], "bool | None"]
+
+
+@dataclass(frozen=True)
+class Authenticator:
+    name: str
+    check: Check
+
+
+def _encoder_check(name: str) -> Check:
+    encoder = ENCODERS[name]
+
+    def check(_db: Session, user: User, password: str) -> bool | None:
+        return encoder.verify(password, user.password)
+
+    return check
+
+
+AUTHENTICATORS: dict[str, Authenticator] = {
+    name: Authenticator(name, _encoder_check(name)) for name in ("PBKDF2", "SHA256SALT", "MD5")
+}
+
+
+def register(authenticator: Authenticator) -> None:
+    """Add a checker (LDAP, ...) to the chain's catalogue; the order setting decides whether it runs."""
+    AUTHENTICATORS[authenticator.name] = authenticator
+
+
+def chain(order: str, exclude: str) -> list[Authenticator]:
+    excluded = {n.strip().upper() for n in exclude.split(",") if n.strip()}
+    names = [n.strip().upper() for n in order.split(",") if n.strip()]
+    return [AUTHENTICATORS[n] for n in names if n not in excluded and n in AUTHENTICATORS]
+
+
+def verify(db: Session, user: User, password: str, order: str, exclude: str) -> bool:
+    """Native users try every checker; a user from an external source only that source's checker."""
+    source = user.source.upper()
+    for authenticator in chain(order, exclude):
+        if source not in ("UNKNOWN", "NATIVE") and authenticator.name != source:
+            continue
+        outcome = authenticator.check(db, user, password)
+        if outcome is True:
+            return True
+    return False

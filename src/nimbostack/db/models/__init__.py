@@ -1,0 +1,18 @@
+"""All tables; importing this package registers every model on Base.metadata."""
+
+from nimbostack.db.models.identity import Account, AccountDetail, Domain, Role, RolePermission, User
+from nimbostack.db.models.system import ApiSession, AsyncJob, ConfigValue, Event, ManagementServer
+
+__all__ = [
+    "Account",
+    "AccountDetail",
+    "ApiSession",
+    "AsyncJob",
+    "ConfigValue",
+    "Domain",
+    "Event",
+    "ManagementServer",
+    "Role",
+    "RolePermission",
+    "User",
+]

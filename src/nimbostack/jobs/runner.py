@@ -1,0 +1,107 @@
+"""Worker threads that claim job rows and run them; plus the server heartbeat and job expiry."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+
+from nimbostack.api.errors import GENERIC_INTERNAL_TEXT, ApiError, ErrorCode
+from nimbostack.api.pipeline import build_call
+from nimbostack.api.registry import lookup
+from nimbostack.api.render import plain, result_body
+from nimbostack.auth.identity import caller_for
+from nimbostack.db.models import AsyncJob, ManagementServer, User
+from nimbostack.jobs import queue
+from nimbostack.runtime import Runtime
+from nimbostack.services import settings
+
+log = logging.getLogger(__name__)
+IDLE_POLL_SECONDS = 0.5
+HOUSEKEEPING_SECONDS = 30.0
+
+
+class JobRunner:
+    def __init__(self, runtime: Runtime, workers: int) -> None:
+        self.runtime = runtime
+        self.workers = workers
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        for index in range(self.workers):
+            thread = threading.Thread(target=self._work, name=f"job-worker-{index}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        keeper = threading.Thread(target=self._housekeeping, name="job-housekeeping", daemon=True)
+        keeper.start()
+        self._threads.append(keeper)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.runtime.job_signal.set()
+        for thread in self._threads:
+            thread.join(timeout=10)
+
+    def _work(self) -> None:
+        while not self._stop.is_set():
+            try:
+                ran = self.run_one()
+            except Exception:
+                log.exception("job worker failed to claim a job")
+                ran = False
+            if not ran:
+                self.runtime.job_signal.wait(IDLE_POLL_SECONDS)
+                self.runtime.job_signal.clear()
+
+    def run_one(self) -> bool:
+        """Claim and run one job; False when nothing was runnable."""
+        server_id = self.runtime.server_id
+        assert server_id is not None
+        with self.runtime.database.session() as db:
+            job = queue.claim_next(db, server_id, self.runtime.now())
+            job_id = job.id if job is not None else None
+        if job_id is None:
+            return False
+        self._execute(job_id)
+        return True
+
+    def _execute(self, job_id: int) -> None:
+        runtime = self.runtime
+        try:
+            with runtime.database.session() as db:
+                job = db.get(AsyncJob, job_id)
+                assert job is not None
+                command = lookup(job.command)
+                user = db.get(User, job.user_id)
+                if command is None or user is None:
+                    raise ApiError(ErrorCode.INTERNAL_ERROR, f"Unable to run job for command {job.command}")
+                call = build_call(runtime, db, command, json.loads(job.params), caller_for(user), job.uuid)
+                result = command.handler(call)
+                queue.complete(job, runtime.now(), plain(result_body(command.kind, command.key, result)))
+            return
+        except ApiError as err:
+            code, text = int(err.code), err.text
+        except Exception:
+            log.exception("job %s failed", job_id)
+            code, text = int(ErrorCode.INTERNAL_ERROR), GENERIC_INTERNAL_TEXT
+        with runtime.database.session() as db:
+            job = db.get(AsyncJob, job_id)
+            if job is not None:
+                queue.fail(job, runtime.now(), code, text)
+
+    def _housekeeping(self) -> None:
+        while not self._stop.wait(HOUSEKEEPING_SECONDS):
+            try:
+                self.tick()
+            except Exception:
+                log.exception("job housekeeping failed")
+
+    def tick(self) -> None:
+        """Heartbeat this server and purge finished jobs older than job.expire.minutes."""
+        runtime = self.runtime
+        with runtime.database.session() as db:
+            row = db.get(ManagementServer, runtime.server_id)
+            if row is not None:
+                row.last_heartbeat = runtime.now()
+            queue.purge_expired(db, runtime.now(), settings.get_int(db, "job.expire.minutes"))

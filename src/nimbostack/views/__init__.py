@@ -1,0 +1,1 @@
+"""Entity -> response dict, one function per CloudStack response object."""
