@@ -2,8 +2,11 @@
 
 from nimbostack.commands import (  # noqa: F401
     accounts,
+    configurations,
     discovery,
     domains,
+    events,
     jobs,
+    roles,
     users,
 )
