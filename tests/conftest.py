@@ -14,6 +14,9 @@ from tests.support.server import RunningServer, drop_database, fresh_database
 
 BASE_DB_URL = os.environ.get("NIMBOSTACK_DB_URL") or None
 
+# The private OpenLDAP server fixtures (slapd, slapd_pair, slapd_tls).
+pytest_plugins = ["tests.support.ldap"]
+
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:

@@ -90,10 +90,12 @@ class Command:
     # Async commands that create an object answer its id at once: this runs before the job.
     create: Handler | None = None
     params_by_name: dict[str, Param] = field(default_factory=dict, compare=False)
+    # The wrapper's name when CloudStack does not derive it from the command (ldapconfigurationresponse...).
+    wrapper: str | None = None
 
     @property
     def response_name(self) -> str:
-        return self.name.lower() + "response"
+        return self.wrapper or self.name.lower() + "response"
 
 
 _REGISTRY: dict[str, Command] = {}
@@ -113,6 +115,7 @@ def command(
     instance_type: str | None = None,
     instance_param: str | None = None,
     create: Handler | None = None,
+    wrapper: str | None = None,
 ) -> Callable[[Handler], Handler]:
     """Declare a command next to its handler. The registry is filled once, at import time."""
 
@@ -135,6 +138,7 @@ def command(
             instance_param=instance_param,
             create=create,
             params_by_name={p.name: p for p in plist},
+            wrapper=wrapper,
         )
         return handler
 

@@ -7,6 +7,8 @@ from nimbostack.commands import (  # noqa: F401
     domains,
     events,
     jobs,
+    ldap,
+    ldap_provisioning,
     roles,
     users,
 )

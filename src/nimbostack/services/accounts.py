@@ -14,7 +14,7 @@ from nimbostack.api.context import Caller
 from nimbostack.api.errors import internal, invalid_value, permission_denied
 from nimbostack.auth.access import check_account, check_domain
 from nimbostack.auth.types import AccountType, RoleType
-from nimbostack.db.models import Account, AccountDetail, Domain, Role, User
+from nimbostack.db.models import Account, AccountDetail, Domain, LdapTrustMap, Role, User
 from nimbostack.services import domains, events
 
 SYSTEM_ACCOUNT_ID = 1
@@ -24,7 +24,8 @@ SYSTEM_ACCOUNT_ID = 1
 class NewUser:
     username: str
     password: str
-    email: str
+    # None for a user imported from a directory entry without an e-mail address.
+    email: str | None
     firstname: str
     lastname: str
     timezone: str | None = None
@@ -222,6 +223,7 @@ def remove(db: Session, caller: Caller, account: Account, now: datetime) -> None
         user.api_key = None
         user.secret_key = None
     db.execute(sql_delete(AccountDetail).where(AccountDetail.account_id == account.id))
+    db.execute(sql_delete(LdapTrustMap).where(LdapTrustMap.account_id == account.id))
     account.mark_removed(now)
     events.record(
         db,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from sqlalchemy import delete as sql_delete
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nimbostack.api.context import Caller
 from nimbostack.api.errors import ApiError, ErrorCode, internal, invalid_value, permission_denied
 from nimbostack.auth.access import check_domain
-from nimbostack.db.models import Account, Domain
+from nimbostack.db.models import Account, Domain, LdapTrustMap
 from nimbostack.services import events
 
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", re.IGNORECASE)
@@ -146,6 +147,7 @@ def delete(db: Session, caller: Caller, domain: Domain, cleanup: bool, now: date
 
     for account in accounts:
         account_service.remove(db, caller, account, now)
+    db.execute(sql_delete(LdapTrustMap).where(LdapTrustMap.domain_id.in_([d.id for d in subtree])))
     for row in subtree:
         row.state = "Inactive"
         row.mark_removed(now)

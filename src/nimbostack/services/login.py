@@ -53,16 +53,16 @@ def authenticate(db: Session, username: str, password: str, domain: Domain, now:
             select(User).where(User.username == username, User.domain_id == domain.id, User.removed.is_(None))
         ).first()
     ok = False
-    if user is not None and user.id != 1 and username and password:
+    order = settings.get_str(db, "user.authenticators.order")
+    exclude = settings.get_str(db, "user.authenticators.exclude")
+    if user is None and "\x00" not in username and username and password:
+        # A source that vouches for users we do not know yet (a linked directory) makes the user now.
+        user = authenticators.provision(db, username, password, domain, now, order, exclude)
+        ok = user is not None
+    elif user is not None and user.id != 1 and username and password:
         if user.source.upper() in ("SAML2", "SAML2DISABLED"):
             raise ApiError(ErrorCode.ACCOUNT_ERROR, "User is not allowed CloudStack login", None)
-        ok = authenticators.verify(
-            db,
-            user,
-            password,
-            settings.get_str(db, "user.authenticators.order"),
-            settings.get_str(db, "user.authenticators.exclude"),
-        )
+        ok = authenticators.verify(db, user, password, order, exclude)
     if user is not None and ok:
         if not is_active(user):
             raise ApiError(

@@ -133,6 +133,14 @@ ENCODERS = "PBKDF2,SHA256SALT,MD5,LDAP,SAML2,PLAINTEXT"
 POLICY = {"scopes": DOMAIN, "component": "PasswordPolicyImpl"}
 API_SERVER = "ApiServer"
 
+
+def _ldap(name: str, type_: SettingType, default: str | None, description: str, secret: bool = False) -> Setting:
+    """LdapConfiguration's keys: all can be set per domain, and a domain's value wins over the global one.
+    Secrets are in CloudStack's Secure category, and masked when listed."""
+    category = "Secure" if secret else ADVANCED
+    return _s(name, type_, default, category, description, scopes=DOMAIN, component="LdapConfiguration", secure=secret)
+
+
 SETTINGS: tuple[Setting, ...] = (
     _s("default.page.size", L, "500", ADVANCED, "Largest page a list command answers; -1 removes the cap."),
     _s(
@@ -361,6 +369,87 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds a destroyed instance waits before it is expunged." + RESTART,
         dynamic=False,
         component="UserVmManager",
+    ),
+    _ldap("ldap.basedn", S, None, "Entry under which directory users and groups are searched."),
+    _ldap(
+        "ldap.bind.principal",
+        S,
+        None,
+        "DN to bind as for searches; anonymous when it and the password are unset.",
+        secret=True,
+    ),
+    _ldap("ldap.bind.password", S, None, "Password of ldap.bind.principal.", secret=True),
+    _ldap("ldap.email.attribute", S, "mail", "Directory attribute holding a user's e-mail address."),
+    _ldap("ldap.firstname.attribute", S, "givenname", "Directory attribute holding a user's first name."),
+    _ldap("ldap.lastname.attribute", S, "sn", "Directory attribute holding a user's last name."),
+    _ldap(
+        "ldap.username.attribute",
+        S,
+        "uid",
+        "Directory attribute matched against the login name (sAMAccountName when ldap.provider is microsoftad "
+        "and this is left unset).",
+    ),
+    _ldap(
+        "ldap.user.object",
+        S,
+        "inetOrgPerson",
+        "Object class of user entries (user when ldap.provider is microsoftad and this is left unset).",
+    ),
+    _ldap(
+        "ldap.search.group.principle",
+        S,
+        None,
+        "DN of a group that users must be members of to be found; unset finds every user.",
+    ),
+    _ldap("ldap.group.object", S, "groupOfUniqueNames", "Object class of group entries."),
+    _ldap("ldap.group.user.uniquemember", S, "uniquemember", "Group attribute listing the DNs of its members."),
+    _ldap(
+        "ldap.user.memberof.attribute",
+        S,
+        "memberof",
+        "User attribute listing the DNs of the groups the user belongs to.",
+    ),
+    _ldap(
+        "ldap.truststore",
+        S,
+        None,
+        "PEM file with the CA certificates that LDAP servers are checked against. When set, connections use "
+        "LDAPS (or StartTLS, see ldap.starttls.enable). CloudStack reads a Java truststore here; this server "
+        "reads PEM.",
+    ),
+    _ldap(
+        "ldap.truststore.password",
+        S,
+        None,
+        "Password of a Java truststore; kept for compatibility, a PEM file needs none.",
+        secret=True,
+    ),
+    _ldap(
+        "ldap.starttls.enable",
+        B,
+        "false",
+        "Connect with plain LDAP and switch to TLS with StartTLS before binding, checking the server against "
+        "ldap.truststore (or the system CAs). An addition of this server; CloudStack has no such key.",
+    ),
+    _ldap(
+        "ldap.read.timeout",
+        L,
+        "1000",
+        "Milliseconds to wait for an LDAP server to connect or answer before the next server is tried.",
+    ),
+    _ldap("ldap.request.page.size", I, "1000", "Entries asked for per page when listing directory users."),
+    _ldap(
+        "ldap.provider",
+        S,
+        "openldap",
+        "Kind of directory: openldap, or microsoftad for Active Directory (account-disabled flag, nested "
+        "groups, AD attribute names by default). Other values mean openldap.",
+    ),
+    _ldap(
+        "ldap.nested.groups.enable",
+        B,
+        "true",
+        "With microsoftad, membership tests include nested groups (matching rule 1.2.840.113556.1.4.1941).",
     ),
 )
 

@@ -1,6 +1,7 @@
 """All tables; importing this package registers every model on Base.metadata."""
 
 from nimbostack.db.models.identity import Account, AccountDetail, Domain, Role, RolePermission, User
+from nimbostack.db.models.ldap import LdapConfiguration, LdapTrustMap
 from nimbostack.db.models.system import ApiSession, AsyncJob, ConfigValue, Event, ManagementServer
 
 __all__ = [
@@ -11,6 +12,8 @@ __all__ = [
     "ConfigValue",
     "Domain",
     "Event",
+    "LdapConfiguration",
+    "LdapTrustMap",
     "ManagementServer",
     "Role",
     "RolePermission",
