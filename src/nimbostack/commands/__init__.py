@@ -6,4 +6,5 @@ from nimbostack.commands import (  # noqa: F401
     domains,
     jobs,
     users,
+    zones,
 )
