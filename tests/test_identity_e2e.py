@@ -17,8 +17,13 @@ def _name(prefix: str) -> str:
 def _new_account(cs: CloudStack, domain_id: str, account_type: int = 0) -> dict:
     username = _name("u")
     return cs.createAccount(
-        username=username, password="S3cret!pw", email=f"{username}@example.org", firstname="Ann",
-        lastname="Lee", accounttype=account_type, domainid=domain_id,
+        username=username,
+        password="S3cret!pw",
+        email=f"{username}@example.org",
+        firstname="Ann",
+        lastname="Lee",
+        accounttype=account_type,
+        domainid=domain_id,
     )["account"]
 
 
@@ -35,8 +40,13 @@ def test_create_domain_account_user_and_list_them(admin_cs: CloudStack) -> None:
     assert account["domainid"] == domain["id"]
     assert account["roletype"] == "User" and account["accounttype"] == 0
     extra = admin_cs.createUser(
-        account=account["name"], domainid=domain["id"], username=_name("x"), password="Pw-12345",
-        email="x@example.org", firstname="X", lastname="Y",
+        account=account["name"],
+        domainid=domain["id"],
+        username=_name("x"),
+        password="Pw-12345",
+        email="x@example.org",
+        firstname="X",
+        lastname="Y",
     )["user"]
     listed = admin_cs.listUsers(domainid=domain["id"], listall=True)["user"]
     assert {u["id"] for u in listed} == {account["user"][0]["id"], extra["id"]}
@@ -69,16 +79,26 @@ def test_domain_admin_is_confined_to_its_subtree(server: RunningServer, admin_cs
     boss_cs = CloudStack(endpoint=server.url, key=key, secret=secret, poll_interval=0.2)
 
     made = boss_cs.createAccount(
-        username=_name("c"), password="Pw-12345", email="c@example.org", firstname="C", lastname="D",
-        accounttype=0, domainid=child["id"],
+        username=_name("c"),
+        password="Pw-12345",
+        email="c@example.org",
+        firstname="C",
+        lastname="D",
+        accounttype=0,
+        domainid=child["id"],
     )["account"]
     assert made["domainpath"].endswith(child["name"])
     seen = {d["id"] for d in boss_cs.listDomains(listall=True)["domain"]}
     assert seen == {top["id"], child["id"]}
     with pytest.raises(CloudStackApiException) as denied:
         boss_cs.createAccount(
-            username=_name("z"), password="Pw-12345", email="z@example.org", firstname="Z", lastname="Z",
-            accounttype=0, domainid=outside["id"],
+            username=_name("z"),
+            password="Pw-12345",
+            email="z@example.org",
+            firstname="Z",
+            lastname="Z",
+            accounttype=0,
+            domainid=outside["id"],
         )
     assert denied.value.error["errorcode"] == 531
     listed = {a["id"] for a in boss_cs.listAccounts(listall=True)["account"]}

@@ -27,8 +27,8 @@ class SessionClient:
         self.url = url
         self.http = httpx.Client(timeout=30)
         reply = self.http.post(
-            url, data={"command": "login", "username": username, "password": password, "domain": domain,
-                       "response": "json"}
+            url,
+            data={"command": "login", "username": username, "password": password, "domain": domain, "response": "json"},
         )
         if reply.status_code != 200:
             raise ApiFailure(reply.status_code, reply.json())

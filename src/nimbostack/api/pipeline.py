@@ -199,5 +199,6 @@ def render_error(err: ApiError, command: Command | None, as_json: bool, name: st
     body = error_body(err)
     content = to_json(name, body) if as_json else to_xml(name, body)
     headers = dict(SECURITY_HEADERS)
-    headers["X-Description"] = err.text.encode("latin-1", "replace").decode("latin-1")
+    # HTTP header values may not start or end with whitespace (some CloudStack texts end in a space).
+    headers["X-Description"] = err.text.encode("latin-1", "replace").decode("latin-1").strip()
     return WireResponse(int(err.code), content, content_type(as_json), headers)

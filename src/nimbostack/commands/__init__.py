@@ -2,9 +2,23 @@
 
 from nimbostack.commands import (  # noqa: F401
     accounts,
+    capacity,
+    clusters,
     discovery,
+    disk_offerings,
     domains,
+    hosts,
+    isos,
     jobs,
+    network_providers,
+    offerings,
+    ostypes,
+    physical_networks,
+    pods,
+    simulator,
+    storage,
+    templates,
     users,
+    vlans,
     zones,
 )

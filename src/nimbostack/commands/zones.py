@@ -1,4 +1,4 @@
-"""createZone, listZones (and, as they are added, updateZone and deleteZone)."""
+"""createZone, listZones, updateZone, deleteZone."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from nimbostack.api.context import Call
 from nimbostack.api.registry import Kind, Param, ParamType, command
-from nimbostack.api.results import Listing
+from nimbostack.api.results import Listing, Success
 from nimbostack.auth.types import ADMIN_ONLY, ALL_ROLES
 from nimbostack.db.listing import LIST_PARAMS, fetch, keyword_filter
 from nimbostack.db.models import Domain, Zone
@@ -100,7 +100,65 @@ def list_zones(call: Call) -> Listing:
         open_domains = select(Domain.id).where(Domain.path.in_(_ancestor_paths(caller.domain_path)))
         stmt = stmt.where(Zone.domain_id.is_(None) | Zone.domain_id.in_(open_domains))
     rows, count = fetch(call, stmt, Zone.id)
-    return Listing([zone_view(call.db, z, caller) for z in rows], count)
+    # Capacity figures are infrastructure details; only root admins get them.
+    with_capacity = bool(call.arg("showcapacities")) and caller.is_root_admin
+    return Listing(
+        [zone_view(call.db, z, caller, zones.capacities(call.db, z) if with_capacity else None) for z in rows],
+        count,
+    )
+
+
+@command(
+    "updateZone",
+    description="Changes a zone's name, DNS servers, guest CIDR, network domain or allocation state.",
+    params=[
+        Param("id", ParamType.UUID, "The zone", required=True, entity=Zone, related="listZones"),
+        Param("name", ParamType.STRING, "New name"),
+        Param("dns1", ParamType.STRING, "First DNS server for guests"),
+        Param("dns2", ParamType.STRING, "Second DNS server for guests"),
+        Param("internaldns1", ParamType.STRING, "First DNS server for system VMs"),
+        Param("internaldns2", ParamType.STRING, "Second DNS server for system VMs"),
+        Param("ip6dns1", ParamType.STRING, "First IPv6 DNS server", since="4.3"),
+        Param("ip6dns2", ParamType.STRING, "Second IPv6 DNS server", since="4.3"),
+        Param("guestcidraddress", ParamType.STRING, "Default guest CIDR of isolated networks"),
+        Param("domain", ParamType.STRING, "DNS suffix of guest networks; empty clears it"),
+        Param("allocationstate", ParamType.STRING, "Enabled or Disabled"),
+        Param("ispublic", ParamType.BOOLEAN, "true ends the zone's dedication to a domain"),
+        Param("localstorageenabled", ParamType.BOOLEAN, "Allow local storage on hosts"),
+    ],
+    kind=Kind.OBJECT,
+    key="zone",
+    roles=ADMIN_ONLY,
+)
+def update_zone(call: Call) -> dict[str, Any]:
+    changes = zones.ZoneChanges(
+        name=call.arg("name"),
+        dns1=call.arg("dns1"),
+        dns2=call.arg("dns2"),
+        internal_dns1=call.arg("internaldns1"),
+        internal_dns2=call.arg("internaldns2"),
+        ip6_dns1=call.arg("ip6dns1"),
+        ip6_dns2=call.arg("ip6dns2"),
+        guest_cidr=call.arg("guestcidraddress"),
+        network_domain=call.arg("domain"),
+        state=call.arg("allocationstate"),
+        make_public=bool(call.arg("ispublic")),
+        local_storage=call.arg("localstorageenabled"),
+    )
+    zone = zones.update(call.db, call.caller, call.arg("id"), changes, call.now)
+    return zone_view(call.db, zone, call.caller)
+
+
+@command(
+    "deleteZone",
+    description="Deletes an empty zone: no hosts, pods, physical networks, pools or image stores left in it.",
+    params=[Param("id", ParamType.UUID, "The zone", required=True, entity=Zone, related="listZones")],
+    kind=Kind.SUCCESS,
+    roles=ADMIN_ONLY,
+)
+def delete_zone(call: Call) -> Success:
+    zones.delete(call.db, call.caller, call.arg("id"), call.now)
+    return Success()
 
 
 def _ancestor_paths(path: str) -> list[str]:

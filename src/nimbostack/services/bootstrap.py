@@ -13,6 +13,7 @@ from nimbostack.auth.roles import DEFAULT_ROLES
 from nimbostack.auth.types import AccountType
 from nimbostack.db.models import Account, Domain, Role, RolePermission, User
 from nimbostack.runtime import ServerOptions, utc_now
+from nimbostack.services.ostypes import seed_os_types
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ def seed(db: Session, options: ServerOptions) -> None:
         _create_builtins(db, options)
         _fix_sequences(db)
     _enforce_admin_password(db, options)
+    seed_os_types(db, utc_now())
 
 
 def _create_builtins(db: Session, options: ServerOptions) -> None:

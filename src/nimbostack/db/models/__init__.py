@@ -24,6 +24,7 @@ from nimbostack.db.models.infra import (
     VlanIpRange,
     Zone,
 )
+from nimbostack.db.models.simulator import SimulatorHost, SimulatorVm, SimulatorVolume
 from nimbostack.db.models.system import ApiSession, AsyncJob, ConfigValue, Event, ManagementServer
 
 __all__ = [
@@ -48,6 +49,9 @@ __all__ = [
     "RolePermission",
     "ServiceOffering",
     "SimulatorFault",
+    "SimulatorHost",
+    "SimulatorVm",
+    "SimulatorVolume",
     "StoragePool",
     "Template",
     "TemplatePermission",

@@ -26,8 +26,9 @@ class DiskOffering(Identified, SoftRemoved, Base):
     display_offering: Mapped[bool] = mapped_column(Boolean, default=True)
     # Set for the disk side of a service offering (root disk); hidden from listDiskOfferings.
     compute_only: Mapped[bool] = mapped_column(Boolean, default=False)
-    domain_ids: Mapped[str | None] = mapped_column(Text)  # comma-separated; None = public
-    zone_ids: Mapped[str | None] = mapped_column(Text)  # comma-separated; None = all zones
+    # Internal ids wrapped in commas (",3,7,") so "offered to domain 3" is a portable LIKE; None = public.
+    domain_ids: Mapped[str | None] = mapped_column(Text)
+    zone_ids: Mapped[str | None] = mapped_column(Text)  # same form; None = all zones
     details: Mapped[str | None] = mapped_column(Text)  # JSON of rate limits and other extras
     state: Mapped[str] = mapped_column(String(16), default="Active")
     sort_key: Mapped[int] = mapped_column(Integer, default=0)
@@ -57,7 +58,7 @@ class ServiceOffering(Identified, SoftRemoved, Base):
     dynamic_scaling_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     root_disk_size: Mapped[int | None] = mapped_column(BigInteger)  # GiB
     disk_offering_id: Mapped[int | None] = mapped_column(ForeignKey("disk_offering.id"))
-    domain_ids: Mapped[str | None] = mapped_column(Text)
+    domain_ids: Mapped[str | None] = mapped_column(Text)  # ",3,7," like DiskOffering.domain_ids
     zone_ids: Mapped[str | None] = mapped_column(Text)
     details: Mapped[str | None] = mapped_column(Text)  # JSON: mincpunumber, maxmemory, rate limits...
     state: Mapped[str] = mapped_column(String(16), default="Active")
@@ -117,6 +118,7 @@ class Template(Identified, SoftRemoved, Base):
     template_tag: Mapped[str | None] = mapped_column(String(255))
     details: Mapped[str | None] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(16), default="Active")
+    sort_key: Mapped[int] = mapped_column(Integer, default=0)
     created: Mapped[datetime] = mapped_column(DateTime)
 
 

@@ -122,7 +122,11 @@ class Cluster(Identified, SoftRemoved, Base):
 
 class Host(Identified, SoftRemoved, Base):
     __tablename__ = "host"
-    __table_args__ = (UniqueConstraint("url", "live_key", name="uq_host_url_live"),)
+    __table_args__ = (
+        UniqueConstraint("url", "live_key", name="uq_host_url_live"),
+        # A management address is handed to one live host per zone, even when two servers add hosts at once.
+        UniqueConstraint("zone_id", "private_ip", "live_key", name="uq_host_zone_ip_live"),
+    )
 
     name: Mapped[str] = mapped_column(String(255))
     type: Mapped[str] = mapped_column(String(32), default="Routing")
