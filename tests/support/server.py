@@ -77,6 +77,7 @@ class RunningServer:
         )
         if self.db_url:
             env["NIMBOSTACK_DB_URL"] = self.db_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child process owns it
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "nimbostack.cli", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT

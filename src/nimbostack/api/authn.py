@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from nimbostack.api import sessions
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 AUTH_COMMANDS = ("login", "logout")
 MAX_V3_AHEAD = timedelta(minutes=15)
+# Built once: on every signed request, composing the query would cost about as much as running it.
+_USER_BY_API_KEY = select(User).where(User.api_key == bindparam("api_key"))
 
 
 def system_caller(db: Session) -> Caller:
@@ -41,6 +43,8 @@ def session_caller(runtime: Runtime, db: Session, request: WireRequest, wire: Wi
     now = runtime.now()
     row = sessions.find_live(db, session_id, now, settings.get_int(db, "session.timeout"))
     if row is None:
+        # Keep the removal of an expired session even though this request goes on to fail.
+        db.commit()
         return None
     mode = settings.get_str(db, "api.sessionkey.check.locations").strip().lower()
     cookie, param = request.cookies.get("sessionkey"), wire.original.get("sessionkey")
@@ -65,9 +69,10 @@ def api_key_caller(runtime: Runtime, db: Session, wire: WireParams, command: Com
     from nimbostack.api.pipeline import authorize
 
     api_key, signature = wire.get_ci("apikey"), wire.get_ci("signature")
-    if not api_key or not signature:
+    # PostgreSQL refuses NUL in any text value, so such a key must not reach the query.
+    if not api_key or not signature or "\x00" in api_key:
         raise unauthorized()
-    user = db.scalars(select(User).where(User.api_key == api_key)).first()
+    user = db.scalars(_USER_BY_API_KEY, {"api_key": api_key}).first()
     if user is None or not is_active(user) or not user.secret_key or not _key_access_allowed(db, user):
         raise unauthorized()
     caller = caller_for(user)
@@ -106,17 +111,22 @@ def _check_expiry(runtime: Runtime, db: Session, wire: WireParams) -> None:
 def run_auth_command(
     runtime: Runtime, request: WireRequest, wire: WireParams, name: str, as_json: bool
 ) -> WireResponse:
-    from nimbostack.api.pipeline import SECURITY_HEADERS, WireResponse, render_error, render_ok_named
+    from nimbostack.api.pipeline import (
+        SECURITY_HEADERS,
+        WireResponse,
+        content_type,
+        header_text,
+        render_error,
+        render_ok_named,
+    )
 
     if name == "logout":
         return _logout(runtime, request, as_json)
     if request.method != "POST":
-        return WireResponse(
-            405,
-            b"Please use HTTP POST to authenticate using this API",
-            "text/plain; charset=UTF-8",
-            dict(SECURITY_HEADERS),
-        )
+        # CloudStack sends this text bare, yet labelled with the requested response type.
+        text = "Please use HTTP POST to authenticate using this API"
+        headers = {**SECURITY_HEADERS, "X-Description": header_text(text)}
+        return WireResponse(405, text.encode(), content_type(as_json), headers)
     lowered = wire.lower
     try:
         with runtime.database.session() as db:
@@ -139,14 +149,25 @@ def run_auth_command(
                 resource_name=user.username,
             )
             body = _login_body(user, row.session_key, settings.get_int(db, "session.timeout"), runtime, now)
+            same_site = _same_site(settings.get_str(db, "api.sessionkey.cookie.samesite"))
     except ApiError as err:
         return render_error(err, None, as_json, name="loginresponse")
     reply = render_ok_named("loginresponse", body, as_json)
     reply.cookies = [
         f"JSESSIONID={row.id}; Path=/client; HttpOnly; SameSite=Lax",
-        f"sessionkey={row.session_key}; Path=/client; HttpOnly; SameSite=Lax",
+        f"sessionkey={row.session_key}; Path=/client; HttpOnly{same_site}",
     ]
     return reply
+
+
+def _same_site(setting: str) -> str:
+    """Cookie attributes for `api.sessionkey.cookie.samesite`: Lax, Strict, NoneAndSecure or Null (none)."""
+    choice = setting.strip().lower()
+    if choice == "null":
+        return ""
+    if choice == "noneandsecure":
+        return "; SameSite=None; Secure"
+    return "; SameSite=Strict" if choice == "strict" else "; SameSite=Lax"
 
 
 def _login_body(user: User, session_key: str, timeout: int, runtime: Runtime, now: datetime) -> dict[str, Any]:

@@ -134,7 +134,7 @@ def _coerce_one(command: Command, param: Param, raw: Any, db: Session | None) ->
     text = str(raw)
     if param.type is ParamType.LIST:
         items = [item.strip() for item in text.split(",") if item.strip()]
-        item_param = Param(param.name, param.item_type or ParamType.STRING, "", entity=param.entity)
+        item_param = Param(param.name, param.item_type or ParamType.STRING, "", entity=param.entity, since=param.since)
         return [v for v in (_scalar(command, item_param, item, db) for item in items) if v is not None]
     return _scalar(command, param, text, db)
 
@@ -185,8 +185,11 @@ def _scalar(command: Command, param: Param, text: str, db: Session | None) -> An
 
 def _resolve_uuid(command: Command, param: Param, text: str, db: Session | None) -> Any:
     if not UUID_RE.match(text):
-        # CloudStack treats a non-UUID value of a uuid parameter as if it had not been sent.
-        return None
+        # CloudStack ignores a non-UUID value only on parameters added after their command (`since` set);
+        # on the others it looks the text up as an id and fails. Blank and -1 stay "not sent".
+        if param.since or not text or text == "-1":
+            return None
+        raise bad_uuid(command, param.name, text)
     text = text.lower()
     if param.entity is None or db is None:
         return text

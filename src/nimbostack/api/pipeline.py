@@ -6,6 +6,7 @@ decode -> authenticate -> resolve command -> authorize -> coerce params -> run o
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,7 +69,7 @@ def handle(runtime: Runtime, request: WireRequest) -> WireResponse:
             return authn.run_auth_command(runtime, request, wire, name.lower(), as_json)
         with runtime.database.session() as db:
             caller, command = _authenticate(runtime, db, request, wire, name, command)
-            body = _run(runtime, db, command, wire, caller)
+            body = _run(runtime, db, command, wire, caller, request.integration)
         return render_ok(command, body, as_json)
     except ApiError as err:
         return render_error(err, command, as_json)
@@ -121,9 +122,18 @@ def authorize(db: Session, caller: Caller, command: Command) -> None:
         )
 
 
-def _run(runtime: Runtime, db: Session, command: Command, wire: params.WireParams, caller: Caller) -> dict[str, Any]:
+def _run(
+    runtime: Runtime, db: Session, command: Command, wire: params.WireParams, caller: Caller, integration: bool = False
+) -> dict[str, Any]:
     params.check_printable(wire.original)
     raw = wire.lower
+    if integration:
+        # Passwords and secrets never travel over the unauthenticated port.
+        for param in command.params:
+            if param.secret and param.name in raw:
+                raise ApiError(
+                    ErrorCode.ACCOUNT_ERROR, f"Parameter {param.name} can't be passed through the API integration port"
+                )
     call = build_call(runtime, db, command, raw, caller)
     if command.is_async:
         return envelope_body(command, enqueue(call))
@@ -199,6 +209,14 @@ def render_error(err: ApiError, command: Command | None, as_json: bool, name: st
     body = error_body(err)
     content = to_json(name, body) if as_json else to_xml(name, body)
     headers = dict(SECURITY_HEADERS)
-    # HTTP header values may not start or end with whitespace (some CloudStack texts end in a space).
-    headers["X-Description"] = err.text.encode("latin-1", "replace").decode("latin-1").strip()
+    headers["X-Description"] = header_text(err.text)
     return WireResponse(int(err.code), content, content_type(as_json), headers)
+
+
+_HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def header_text(text: str) -> str:
+    """An error text fit for a header: error texts may echo user input, and a line break or an edge space
+    there makes the HTTP layer drop the connection instead of answering."""
+    return _HEADER_UNSAFE.sub(" ", text).strip().encode("latin-1", "replace").decode("latin-1")

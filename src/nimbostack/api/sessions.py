@@ -39,7 +39,8 @@ def find_live(db: Session, session_id: str, now: datetime, idle_seconds: int) ->
     if now - row.last_seen > timedelta(seconds=idle_seconds):
         db.delete(row)
         return None
-    if now - row.last_seen >= TOUCH_INTERVAL:
+    # A timeout shorter than the touch interval must still see every use, or live sessions would lapse.
+    if now - row.last_seen >= min(TOUCH_INTERVAL, timedelta(seconds=idle_seconds) / 2):
         row.last_seen = now
     return row
 
@@ -58,6 +59,6 @@ def end_for_user(db: Session, user_id: int) -> None:
 
 def jsession_id(cookie: str | None) -> str | None:
     """The JSESSIONID value is `<session id>` optionally followed by `.<node>` as Jetty writes it."""
-    if not cookie:
+    if not cookie or "\x00" in cookie:
         return None
     return cookie.split(".", 1)[0]

@@ -6,7 +6,7 @@ import base64
 import hashlib
 import hmac
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 
@@ -57,12 +57,13 @@ def signature_matches(params: dict[str, str], secret: str, received: str) -> boo
 
 
 _ISO = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?(Z|[+-]\d{2}:?\d{2})?$"
+    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?(Z|[+-]\d{2}:?\d{2})?$",
+    re.ASCII,
 )
 
 
 def parse_expires(text: str) -> datetime | None:
-    """Every `expires` form CloudStack accepts; None when it cannot be read.
+    """Every `expires` form CloudStack accepts, as an aware UTC instant; None when it cannot be read.
 
     Forms: `2030-01-01T00:00:00Z`, `...+05:30`, `...+0000`, with fractional seconds, and the legacy
     `2030-01-01T00:00:00Z+0000` where the quoted Z is a literal and the offset follows it.
@@ -71,21 +72,31 @@ def parse_expires(text: str) -> datetime | None:
     if match is None:
         return None
     year, month, day, hour, minute, second = (int(match.group(i)) for i in range(1, 7))
-    zone1, zone2 = match.group(8), match.group(9)
-    zone = zone2 if zone1 == "Z" and zone2 else zone1
+    fraction, zone1, zone2 = match.group(7), match.group(8), match.group(9)
     if zone2 and zone1 != "Z":
         return None
+    zone = zone2 or zone1
     if zone is None:
         return None
-    try:
-        local = datetime(year, month, day, hour, minute, second)
-    except ValueError:
+    offset = _offset(zone)
+    if offset is None:
         return None
-    if zone != "Z":
-        sign_ = 1 if zone[0] == "+" else -1
-        digits = zone[1:].replace(":", "")
-        offset_minutes = sign_ * (int(digits[:2]) * 60 + int(digits[2:]))
-        from datetime import timedelta
+    # Digits past microseconds cannot be stored; they are dropped, not rounded.
+    micros = int((fraction or "0").ljust(6, "0")[:6])
+    try:
+        return (datetime(year, month, day, hour, minute, second, micros) - offset).replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
+        # Not a calendar date, or an offset that pushes it outside the years datetime can hold.
+        return None
 
-        local -= timedelta(minutes=offset_minutes)
-    return local.replace(tzinfo=UTC)
+
+def _offset(zone: str) -> timedelta | None:
+    """`Z`, `+05:30` or `-0800` as a timedelta; None beyond what a real zone offset can be (Java: 18 h)."""
+    if zone == "Z":
+        return timedelta(0)
+    digits = zone[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if minutes > 59 or hours * 60 + minutes > 18 * 60:
+        return None
+    size = timedelta(hours=hours, minutes=minutes)
+    return size if zone[0] == "+" else -size

@@ -29,7 +29,8 @@ def pbkdf2_hash(password: str, *, salt: bytes | None = None, iterations: int = P
 def pbkdf2_verify(password: str, stored: str) -> bool | None:
     """True/False for a PBKDF2 hash; None when `stored` is not in this format."""
     parts = stored.split(":")
-    if len(parts) != 3 or not parts[2].isdigit():
+    # isdigit() alone lets through digits int() refuses (superscripts); a count of 0 is refused by hashlib.
+    if len(parts) != 3 or not (parts[2].isascii() and parts[2].isdigit()) or int(parts[2]) < 1:
         return None
     try:
         salt = base64.b64decode(parts[0], validate=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from nimbostack import CLOUDSTACK_VERSION
@@ -22,28 +23,31 @@ from nimbostack.auth.identity import role_rules
 from nimbostack.auth.roles import is_allowed
 from nimbostack.auth.types import ALL_ROLES
 from nimbostack.services import settings
+from nimbostack.views.fields import response_fields, shape_name
 
 
-def api_view(cmd: Command) -> dict[str, Any]:
+def api_view(cmd: Command, related: str | None) -> dict[str, Any]:
     return {
         "name": cmd.name,
         "description": cmd.description,
         "since": cmd.since,
         "isasync": cmd.is_async,
-        "related": "",
-        "params": [
-            {
-                "name": p.name,
-                "description": p.description,
-                "type": p.type.value,
-                "length": p.length,
-                "required": p.required,
-                "since": p.since,
-                "related": p.related,
-            }
-            for p in cmd.params
-        ],
-        "response": [_field_view(f) for f in cmd.response_fields],
+        "related": related,
+        "params": [_param_view(p) for p in cmd.params],
+        "response": [_field_view(f) for f in response_fields(cmd)],
+    }
+
+
+def _param_view(param: Param) -> dict[str, Any]:
+    # None is dropped by the renderer: since and related appear only when set, as in CloudStack.
+    return {
+        "name": param.name,
+        "description": param.description,
+        "type": param.type.value,
+        "length": param.length,
+        "required": param.required,
+        "since": param.since or None,
+        "related": param.related or None,
     }
 
 
@@ -52,6 +56,23 @@ def _field_view(field: ResponseField) -> dict[str, Any]:
     if field.fields:
         view["response"] = [_field_view(f) for f in field.fields]
     return view
+
+
+def related_commands(commands: list[Command]) -> dict[str, str | None]:
+    """For each command, the others answering the same kind of object (CloudStack's api-level `related`).
+
+    Computed over every registered command, not only those the caller may see, as CloudStack does.
+    """
+    by_shape: dict[str, list[str]] = defaultdict(list)
+    for cmd in commands:
+        shape = shape_name(cmd)
+        if shape is not None:
+            by_shape[shape].append(cmd.name)
+    related: dict[str, str | None] = {}
+    for cmd in commands:
+        shape = shape_name(cmd)
+        related[cmd.name] = None if shape is None else ",".join(n for n in by_shape[shape] if n != cmd.name)
+    return related
 
 
 @command(
@@ -81,7 +102,8 @@ def list_apis(call: Call) -> Listing:
         chosen = [cmd]
     else:
         chosen = [c for c in all_commands() if visible(c)]
-    return Listing([api_view(c) for c in chosen], len(chosen))
+    related = related_commands(all_commands())
+    return Listing([api_view(c, related[c.name]) for c in chosen], len(chosen))
 
 
 @command(

@@ -48,7 +48,8 @@ def enqueue(
 def claim_next(db: Session, server_id: int, now: datetime) -> AsyncJob | None:
     """Take the oldest runnable job: pending, not started, and first in its object's queue.
 
-    The claim is a conditional UPDATE, so two servers racing for one job cannot both win.
+    The claim is a conditional UPDATE, so two servers racing for one job cannot both win. It also
+    requires the job to be still pending: a job another server's start-up has just failed is not run.
     """
     earlier = aliased(AsyncJob)
     blocked = exists().where(
@@ -63,7 +64,7 @@ def claim_next(db: Session, server_id: int, now: datetime) -> AsyncJob | None:
     for job_id in candidates:
         won = db.execute(
             update(AsyncJob)
-            .where(AsyncJob.id == job_id, AsyncJob.started.is_(None))
+            .where(AsyncJob.id == job_id, AsyncJob.status == STATUS_PENDING, AsyncJob.started.is_(None))
             .values(started=now, server_id=server_id)
         ).rowcount  # type: ignore[attr-defined]
         db.commit()
@@ -100,6 +101,7 @@ def fail_orphans(db: Session, server_id: int, now: datetime) -> int:
 
 
 def purge_expired(db: Session, now: datetime, keep_minutes: int) -> int:
+    """Delete finished jobs completed more than `keep_minutes` ago; pending jobs are never purged."""
     cutoff = now - timedelta(minutes=keep_minutes)
     result = db.execute(delete(AsyncJob).where(AsyncJob.status != STATUS_PENDING, AsyncJob.completed < cutoff))
     return int(result.rowcount)  # type: ignore[attr-defined]

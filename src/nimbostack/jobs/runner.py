@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
+from datetime import datetime
 
 from nimbostack.api.errors import GENERIC_INTERNAL_TEXT, ApiError, ErrorCode
 from nimbostack.api.pipeline import build_call
@@ -14,19 +16,35 @@ from nimbostack.auth.identity import caller_for
 from nimbostack.db.models import AsyncJob, ManagementServer, User
 from nimbostack.jobs import queue
 from nimbostack.runtime import Runtime
-from nimbostack.services import settings
+from nimbostack.services import events, settings
 
 log = logging.getLogger(__name__)
 IDLE_POLL_SECONDS = 0.5
 HOUSEKEEPING_SECONDS = 30.0
+HOUSEKEEPING_ENV = "NIMBOSTACK_JOB_HOUSEKEEPING_SECONDS"
+
+
+def housekeeping_interval() -> float:
+    """Seconds between heartbeats and expiry sweeps.
+
+    The environment override exists so tests (and impatient operators) can watch expiry happen; a value
+    that is not a positive number falls back to the default.
+    """
+    try:
+        seconds = float(os.environ.get(HOUSEKEEPING_ENV, ""))
+    except ValueError:
+        return HOUSEKEEPING_SECONDS
+    return seconds if seconds > 0 else HOUSEKEEPING_SECONDS
 
 
 class JobRunner:
-    def __init__(self, runtime: Runtime, workers: int) -> None:
+    def __init__(self, runtime: Runtime, workers: int, housekeeping_seconds: float | None = None) -> None:
         self.runtime = runtime
         self.workers = workers
+        self.housekeeping_seconds = housekeeping_seconds or housekeeping_interval()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._events_purged: datetime | None = None
 
     def start(self) -> None:
         for index in range(self.workers):
@@ -91,7 +109,7 @@ class JobRunner:
                 queue.fail(job, runtime.now(), code, text)
 
     def _housekeeping(self) -> None:
-        while not self._stop.wait(HOUSEKEEPING_SECONDS):
+        while not self._stop.wait(self.housekeeping_seconds):
             try:
                 self.tick()
             except Exception:
@@ -105,3 +123,4 @@ class JobRunner:
             if row is not None:
                 row.last_heartbeat = runtime.now()
             queue.purge_expired(db, runtime.now(), settings.get_int(db, "job.expire.minutes"))
+            self._events_purged = events.purge_old(db, runtime.now(), self._events_purged)

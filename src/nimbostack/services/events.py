@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from nimbostack.api.context import Caller
 from nimbostack.db.models import Event
+from nimbostack.services import settings
 
 # The event type names CloudStack uses for what we record; listEventTypes answers these.
 EVENT_TYPES: tuple[str, ...] = (
@@ -57,6 +59,9 @@ EVENT_TYPES: tuple[str, ...] = (
     "VLAN.IP.RANGE.DELETE",
 )
 
+# Event.State names; we record completed actions only, but listEvents accepts every state CloudStack has.
+EVENT_STATES: tuple[str, ...] = ("Created", "Scheduled", "Started", "Completed")
+
 
 def record(
     db: Session,
@@ -88,3 +93,17 @@ def record(
             created=now,
         )
     )
+
+
+def purge_old(db: Session, now: datetime, last_run: datetime | None) -> datetime:
+    """Delete events older than `event.purge.delay` days, at most every `event.purge.interval` seconds.
+
+    Returns when the purge last ran, for the caller to pass back next time.
+    """
+    interval = settings.get_int(db, "event.purge.interval")
+    if last_run is not None and (now - last_run).total_seconds() < interval:
+        return last_run
+    days = settings.get_int(db, "event.purge.delay")
+    if days > 0:
+        db.execute(delete(Event).where(Event.created < now - timedelta(days=days)))
+    return now

@@ -35,7 +35,10 @@ def resolve_domain(db: Session, domain_path: str | None, domain_id: str | None) 
         path = "/" + path
     if not path.endswith("/"):
         path += "/"
-    domain = db.scalars(select(Domain).where(Domain.path == path, Domain.removed.is_(None))).first()
+    # A NUL byte matches nothing, and PostgreSQL would refuse it in the query.
+    domain = None
+    if "\x00" not in path:
+        domain = db.scalars(select(Domain).where(Domain.path == path, Domain.removed.is_(None))).first()
     if domain is None:
         raise ApiError(ErrorCode.ACCOUNT_ERROR, f"Unable to find the domain from the path {path}", None)
     return domain
@@ -44,9 +47,11 @@ def resolve_domain(db: Session, domain_path: str | None, domain_id: str | None) 
 def authenticate(db: Session, username: str, password: str, domain: Domain, now: datetime) -> User:
     """The user on success. On failure the lockout bookkeeping is committed before the error is raised."""
     started = time.monotonic()
-    user = db.scalars(
-        select(User).where(User.username == username, User.domain_id == domain.id, User.removed.is_(None))
-    ).first()
+    user = None
+    if "\x00" not in username:
+        user = db.scalars(
+            select(User).where(User.username == username, User.domain_id == domain.id, User.removed.is_(None))
+        ).first()
     ok = False
     if user is not None and user.id != 1 and username and password:
         if user.source.upper() in ("SAML2", "SAML2DISABLED"):

@@ -1,12 +1,23 @@
-"""Every global setting we honour, declared once: type, default, scope, category, our description."""
+"""Every setting we honour, declared once: type, default, scopes, category, our description.
+
+Names, categories, scopes, kinds and defaults are CloudStack's (clients and scripts set them by name).
+A default is the value a fresh CloudStack install runs with, which is what resetConfiguration restores.
+`dynamic` says whether this server applies a change at once (it reads the value on every use) or only
+after a restart; where that differs from CloudStack, ours is what is reported, since it is what an
+operator experiences. Group and subgroup are derived from the name (settings_groups) unless given.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
 
+from nimbostack.services.settings_groups import derive
+
 
 class Scope(StrEnum):
+    """Where a value may be set; the value is the lower-case name listConfigurations reports."""
+
     GLOBAL = "global"
     ZONE = "zone"
     CLUSTER = "cluster"
@@ -15,14 +26,48 @@ class Scope(StrEnum):
     ACCOUNT = "account"
     IMAGE_STORE = "imagestore"
 
+    @property
+    def enum_name(self) -> str:
+        """The enum name CloudStack's resetConfiguration reports: Domain, Account, StoragePool..."""
+        return _TITLES[self]
+
+
+_TITLES = {
+    Scope.GLOBAL: "Global",
+    Scope.ZONE: "Zone",
+    Scope.CLUSTER: "Cluster",
+    Scope.STORAGE_POOL: "StoragePool",
+    Scope.DOMAIN: "Domain",
+    Scope.ACCOUNT: "Account",
+    Scope.IMAGE_STORE: "ImageStore",
+}
+
 
 class SettingType(StrEnum):
+    """The Java type of the value: it decides validation and the error text for a bad value."""
+
     STRING = "String"
     BOOLEAN = "Boolean"
     INTEGER = "Integer"
     LONG = "Long"
     FLOAT = "Float"
+
+
+class Kind(StrEnum):
+    """How a text value is edited in the UI; reported as the setting's `type` when set."""
+
     CSV = "CSV"
+    ORDER = "Order"
+    SELECT = "Select"
+
+
+_SHOWN_TYPE = {
+    SettingType.STRING: "String",
+    SettingType.BOOLEAN: "Boolean",
+    SettingType.INTEGER: "Number",
+    SettingType.LONG: "Number",
+    SettingType.FLOAT: "Decimal",
+}
 
 
 @dataclass(frozen=True)
@@ -34,41 +79,62 @@ class Setting:
     description: str
     scopes: tuple[Scope, ...] = (Scope.GLOBAL,)
     dynamic: bool = True
-    group: str = "Miscellaneous"
-    subgroup: str = "Others"
+    # The CloudStack component that declares the key (shown as `component`).
+    component: str = "management-server"
+    kind: Kind | None = None
+    # For Select and Order kinds: the allowed values, comma-separated.
+    options: str | None = None
+    parent: str | None = None
+    group: str | None = None
+    subgroup: str | None = None
     secure: bool = False
+    # updateConfiguration refuses to change it.
+    restricted: bool = False
+    # Only values above zero make sense.
+    positive: bool = False
 
     @property
-    def scope(self) -> Scope:
-        """The narrowest scope a value may be set at (what listConfigurations reports)."""
-        return self.scopes[-1]
+    def shown_type(self) -> str:
+        if self.type is SettingType.STRING and self.kind is not None:
+            return self.kind.value
+        return _SHOWN_TYPE[self.type]
+
+    @property
+    def display_text(self) -> str:
+        """The name with spaces for dots, first letter upper-case and the rest lower-case."""
+        text = self.name.replace(".", " ")
+        return text[:1].upper() + text[1:].lower()
+
+    @property
+    def placement(self) -> tuple[str, str]:
+        """(group, subgroup) the setting is listed under."""
+        if self.group is not None and self.subgroup is not None:
+            return self.group, self.subgroup
+        return derive(self.name)
 
 
 def _s(name: str, type_: SettingType, default: str | None, category: str, description: str, **kw: object) -> Setting:
     return Setting(name, type_, default, category, description, **kw)  # type: ignore[arg-type]
 
 
-B, I, S, L, F, C = (
+B, I, S, L, F = (
     SettingType.BOOLEAN,
     SettingType.INTEGER,
     SettingType.STRING,
     SettingType.LONG,
     SettingType.FLOAT,
-    SettingType.CSV,
 )
 DOMAIN = (Scope.GLOBAL, Scope.DOMAIN)
 ACCOUNT = (Scope.GLOBAL, Scope.DOMAIN, Scope.ACCOUNT)
+RESTART = " Takes effect after the management server restarts."
+ADVANCED = "Advanced"
+AUTHENTICATORS = "PBKDF2,SHA256SALT,MD5,LDAP,SAML2,PLAINTEXT,OAUTH2"
+ENCODERS = "PBKDF2,SHA256SALT,MD5,LDAP,SAML2,PLAINTEXT"
+POLICY = {"scopes": DOMAIN, "component": "PasswordPolicyImpl"}
+API_SERVER = "ApiServer"
 
 SETTINGS: tuple[Setting, ...] = (
-    _s(
-        "default.page.size",
-        L,
-        "500",
-        "Advanced",
-        "Largest page a list command answers; -1 removes the cap.",
-        group="Management Server",
-        subgroup="API",
-    ),
+    _s("default.page.size", L, "500", ADVANCED, "Largest page a list command answers; -1 removes the cap."),
     _s(
         "sortkey.algorithm",
         B,
@@ -111,237 +177,228 @@ SETTINGS: tuple[Setting, ...] = (
         "job.expire.minutes",
         L,
         "1440",
-        "Advanced",
-        "Minutes a finished async job is kept before it is purged.",
-        dynamic=False,
-        group="Management Server",
-        subgroup="Jobs",
+        ADVANCED,
+        "Minutes a finished async job stays queryable before it is purged.",
+        component="AsyncJobManager",
     ),
     _s(
         "job.cancel.threshold.minutes",
         L,
         "60",
-        "Advanced",
+        ADVANCED,
         "Minutes a job may stay in progress before it is cancelled.",
-        dynamic=False,
-        group="Management Server",
-        subgroup="Jobs",
+        component="AsyncJobManager",
     ),
     _s(
         "incorrect.login.attempts.allowed",
         I,
         "5",
-        "Advanced",
-        "Wrong passwords in a row after which a non-admin user is disabled.",
-        group="Access",
-        subgroup="Users",
+        ADVANCED,
+        "Wrong passwords in a row after which a user (not a root admin) is disabled; 0 or less never disables.",
     ),
     _s(
         "password.policy.minimum.special.characters",
         I,
         "0",
-        "Advanced",
-        "Fewest characters that are neither letters nor digits a new password must have.",
-        scopes=DOMAIN,
-        group="Access",
-        subgroup="Password Policy",
+        ADVANCED,
+        "Fewest characters that are neither letters nor digits a new password must have; 0 for no minimum.",
+        **POLICY,
     ),
     _s(
         "password.policy.minimum.length",
         I,
         "0",
-        "Advanced",
-        "Shortest password accepted.",
-        scopes=DOMAIN,
-        group="Access",
-        subgroup="Password Policy",
+        ADVANCED,
+        "Shortest new password accepted; 0 for any length.",
+        **POLICY,
     ),
     _s(
         "password.policy.minimum.uppercase.letters",
         I,
         "0",
-        "Advanced",
-        "Fewest upper-case letters a new password must have.",
-        scopes=DOMAIN,
-        group="Access",
-        subgroup="Password Policy",
+        ADVANCED,
+        "Fewest upper-case letters (A-Z) a new password must have; 0 for no minimum.",
+        **POLICY,
     ),
     _s(
         "password.policy.minimum.lowercase.letters",
         I,
         "0",
-        "Advanced",
-        "Fewest lower-case letters a new password must have.",
-        scopes=DOMAIN,
-        group="Access",
-        subgroup="Password Policy",
+        ADVANCED,
+        "Fewest lower-case letters (a-z) a new password must have; 0 for no minimum.",
+        **POLICY,
     ),
     _s(
         "password.policy.minimum.digits",
         I,
         "0",
-        "Advanced",
-        "Fewest digits a new password must have.",
-        scopes=DOMAIN,
-        group="Access",
-        subgroup="Password Policy",
+        ADVANCED,
+        "Fewest digits (0-9) a new password must have; 0 for no minimum.",
+        **POLICY,
     ),
     _s(
         "password.policy.allowPasswordToContainUsername",
         B,
         "true",
-        "Advanced",
-        "Whether a password may contain the user's name.",
-        scopes=DOMAIN,
-        group="Access",
-        subgroup="Password Policy",
+        ADVANCED,
+        "Whether a new password may contain the user's login name.",
+        **POLICY,
     ),
     _s(
         "password.policy.regex",
         S,
         ".+",
-        "Advanced",
-        "Regular expression every new password must match.",
-        scopes=DOMAIN,
-        group="Access",
-        subgroup="Password Policy",
+        ADVANCED,
+        "Regular expression every new password must match as a whole.",
+        **POLICY,
     ),
     _s(
         "user.authenticators.order",
         S,
-        "PBKDF2,SHA256SALT,MD5,LDAP,SAML2,PLAINTEXT",
-        "Advanced",
+        AUTHENTICATORS,
+        ADVANCED,
         "Order in which password checkers are tried at login.",
-        dynamic=False,
-        group="Access",
-        subgroup="Authentication",
+        component="ExtensionRegistry",
+        kind=Kind.ORDER,
+        options=AUTHENTICATORS,
     ),
     _s(
         "user.authenticators.exclude",
         S,
-        "PLAINTEXT",
-        "Advanced",
-        "Password checkers left out of the chain.",
-        dynamic=False,
-        group="Access",
-        subgroup="Authentication",
+        "PLAINTEXT,oauth2",
+        ADVANCED,
+        "Password checkers left out of the login chain.",
+        component="ExtensionRegistry",
+        kind=Kind.CSV,
     ),
     _s(
         "user.password.encoders.order",
         S,
-        "PBKDF2,SHA256SALT,MD5,LDAP,SAML2,PLAINTEXT",
-        "Advanced",
-        "Order of encoders; the first usable one hashes new passwords.",
-        dynamic=False,
-        group="Access",
-        subgroup="Authentication",
+        ENCODERS,
+        ADVANCED,
+        "Order of password encoders; the first one not excluded hashes new passwords.",
+        component="ExtensionRegistry",
+        kind=Kind.ORDER,
+        options=ENCODERS,
     ),
     _s(
         "user.password.encoders.exclude",
         S,
         "MD5,LDAP,PLAINTEXT",
-        "Advanced",
-        "Encoders never used for new passwords.",
-        dynamic=False,
-        group="Access",
-        subgroup="Authentication",
+        ADVANCED,
+        "Encoders never used to hash new passwords.",
+        component="ExtensionRegistry",
+        kind=Kind.CSV,
     ),
     _s(
         "integration.api.port",
         I,
         "0",
-        "Advanced",
-        "Port of the unauthenticated integration API on loopback; 0 turns it off.",
+        ADVANCED,
+        "Port of the unauthenticated integration API, on loopback only; 0 or less turns it off." + RESTART,
         dynamic=False,
-        group="Management Server",
-        subgroup="API",
+        component=API_SERVER,
     ),
     _s(
         "api.sessionkey.check.locations",
         S,
         "CookieAndParameter",
-        "Advanced",
-        "Where a session request must carry its sessionkey: CookieAndParameter, ParameterOnly or CookieOrParameter.",
-        group="Management Server",
-        subgroup="API",
+        ADVANCED,
+        "Where a request of a login session must carry its sessionkey: in the cookie and as a parameter "
+        "(CookieAndParameter), either one (CookieOrParameter), or as a parameter (ParameterOnly).",
+        component=API_SERVER,
+        kind=Kind.SELECT,
+        options="CookieOrParameter,ParameterOnly,CookieAndParameter",
     ),
+    _s(
+        "api.sessionkey.cookie.samesite",
+        S,
+        "Lax",
+        ADVANCED,
+        "SameSite attribute of the sessionkey cookie set at login: Lax, Strict, NoneAndSecure (SameSite=None "
+        "with Secure) or Null (no attribute).",
+        component=API_SERVER,
+        kind=Kind.SELECT,
+        options="Lax,Strict,NoneAndSecure,Null",
+    ),
+    # A servlet setting in CloudStack (not in its configuration table); we keep it with the others.
     _s(
         "session.timeout",
         I,
         "1800",
-        "Advanced",
+        ADVANCED,
         "Seconds of inactivity after which a login session ends.",
-        group="Management Server",
-        subgroup="API",
+        positive=True,
     ),
     _s(
         "enforce.post.requests.and.timestamps",
         B,
         "false",
-        "Advanced",
-        "Require signature version 3 with an expiry at most 15 minutes ahead.",
-        group="Management Server",
-        subgroup="API",
+        ADVANCED,
+        "Require API-key requests to be signed with version 3 and to expire at most 15 minutes ahead.",
+        component=API_SERVER,
     ),
     _s(
         "api.key.access",
         B,
         "true",
         "System",
-        "Whether API keys may be used, unless a user or account says.",
+        "Whether API keys work, for users and accounts that do not decide it themselves. Root admins only.",
         scopes=DOMAIN,
-        group="Access",
-        subgroup="API Keys",
+        component="AccountManager",
     ),
     _s(
         "json.content.type",
         S,
         "application/json; charset=UTF-8",
-        "Advanced",
-        "Content-Type of JSON answers.",
+        ADVANCED,
+        "Content-Type of JSON answers. Kept for compatibility: this server always answers "
+        "application/json; charset=UTF-8.",
         dynamic=False,
-        group="Management Server",
-        subgroup="API",
+        component=API_SERVER,
     ),
+    # Fresh installs run the dynamic role checker, the only one this server has, so it cannot be changed.
     _s(
         "dynamic.apichecker.enabled",
         B,
         "true",
-        "Advanced",
-        "Check API access with role rules.",
-        dynamic=False,
-        group="Access",
-        subgroup="Roles",
+        ADVANCED,
+        "API access is checked with the rules of each role; this server has no other checker.",
+        component="RoleService",
+        restricted=True,
     ),
     _s(
         "allow.user.view.all.domain.accounts",
         B,
         "false",
-        "Advanced",
-        "Let users list every account of their domain.",
+        ADVANCED,
+        "Let users list every account of their domain, not only their own.",
         scopes=DOMAIN,
-        group="Access",
-        subgroup="Users",
+        component="QueryService",
     ),
     _s(
         "event.purge.delay",
         I,
         "15",
-        "Advanced",
-        "Days after which events are purged; 0 keeps them.",
-        dynamic=False,
-        group="Management Server",
-        subgroup="Events",
+        ADVANCED,
+        "Days events are kept before they are purged; 0 keeps them forever.",
+    ),
+    _s(
+        "event.purge.interval",
+        I,
+        "86400",
+        ADVANCED,
+        "Seconds between two runs of the event purge.",
+        parent="event.purge.delay",
     ),
     _s(
         "expunge.delay",
         I,
         "86400",
-        "Advanced",
-        "Seconds a destroyed instance waits before it is expunged.",
+        ADVANCED,
+        "Seconds a destroyed instance waits before it is expunged." + RESTART,
         dynamic=False,
-        group="Compute",
-        subgroup="Instances",
+        component="UserVmManager",
     ),
     _s(
         "cpu.overprovisioning.factor",
