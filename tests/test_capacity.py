@@ -1,4 +1,9 @@
-"""Host and pool capacity under overprovisioning, and reservations that cannot overcommit."""
+"""Host and pool capacity under overprovisioning, and reservations that cannot overcommit.
+
+Reservations are what placing instances and volumes will call, and no command places them yet, so these
+call the capacity service directly on rows written to a test database (tests/support/infra_db.py). Totals
+as the API reports them are tested through it in tests/test_zones_e2e.py and tests/test_hosts_e2e.py.
+"""
 
 from __future__ import annotations
 

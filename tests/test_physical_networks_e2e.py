@@ -8,12 +8,8 @@ from typing import Any
 
 import pytest
 from cs import CloudStack, CloudStackApiException
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from nimbostack.db.engine import make_engine
-from nimbostack.db.models import Event
-from tests.support.server import RunningServer
+from tests.support.cloud import event_types
 
 VR_SERVICES = [
     "Vpn",
@@ -54,16 +50,7 @@ def _providers(cs: CloudStack, network: dict[str, Any]) -> dict[str, dict[str, A
     return {p["name"]: p for p in listed.get("networkserviceprovider", [])}
 
 
-def _event_types(server: RunningServer, resource_uuid: str) -> list[str]:
-    url = server.db_url or f"sqlite:///{(server.data_dir / 'nimbostack.db').resolve()}"
-    engine = make_engine(url)
-    with Session(engine) as db:
-        kinds = list(db.scalars(select(Event.type).where(Event.resource_uuid == resource_uuid).order_by(Event.id)))
-    engine.dispose()
-    return kinds
-
-
-def test_build_and_enable_an_advanced_zone(server: RunningServer, admin_cs: CloudStack) -> None:
+def test_build_and_enable_an_advanced_zone(admin_cs: CloudStack) -> None:
     zone = _zone(admin_cs)
     network = _network(admin_cs, zone, vlan="100-199", isolationmethods="VLAN", networkspeed="10G", tags="fast")
     assert network["zoneid"] == zone["id"] and network["zonename"] == zone["name"]
@@ -136,9 +123,9 @@ def test_build_and_enable_an_advanced_zone(server: RunningServer, admin_cs: Clou
     }
     listed = admin_cs.listPhysicalNetworks(zoneid=zone["id"])
     assert listed["count"] == 1 and listed["physicalnetwork"][0]["state"] == "Enabled"
-    assert _event_types(server, network["id"]) == ["PHYSICAL.NETWORK.CREATE", "PHYSICAL.NETWORK.UPDATE"]
-    assert _event_types(server, router["id"]) == ["SERVICE.PROVIDER.UPDATE"]
-    assert _event_types(server, element["id"]) == ["NETWORK.ELEMENT.CONFIGURE"]
+    assert event_types(admin_cs, network["id"]) == ["PHYSICAL.NETWORK.CREATE", "PHYSICAL.NETWORK.UPDATE"]
+    assert event_types(admin_cs, router["id"]) == ["SERVICE.PROVIDER.UPDATE"]
+    assert event_types(admin_cs, element["id"]) == ["NETWORK.ELEMENT.CONFIGURE"]
     # No more physical networks once the zone is enabled.
     _refused(
         lambda: admin_cs.createPhysicalNetwork(zoneid=zone["id"], name="late"),

@@ -1,4 +1,10 @@
-"""The simulator driver on its own: host URLs, faults as data, latency, power, guests and disks."""
+"""The simulator driver on its own: host URLs, faults as data, latency, power, guests and disks.
+
+These call the driver directly on rows written to a test database (tests/support/infra_db.py), not through
+the API: guests and volumes have no commands yet (they come with instance placement), and the timing and
+racing checks need the driver without a server in between. What the API exposes of the simulator (mocks,
+host state, failures of host commands) is tested through it in tests/test_simulator_e2e.py.
+"""
 
 from __future__ import annotations
 

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 import pytest
 from cs import CloudStack, CloudStackApiException
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from nimbostack.db.engine import make_engine
-from nimbostack.db.models import Event, Pod, Zone
-from tests.support.server import RunningServer
+from tests.support.cloud import event_types
 
 
 def _name(prefix: str) -> str:
@@ -53,40 +48,14 @@ def _refused(call: Callable[[], Any], code: int, text: str) -> None:
     assert (error["errorcode"], error["errortext"]) == (code, text)
 
 
-def _db(server: RunningServer) -> Any:
-    return make_engine(server.db_url or f"sqlite:///{(server.data_dir / 'nimbostack.db').resolve()}")
+def _add_pod(cs: CloudStack, zone: dict[str, Any], start: str, end: str) -> str:
+    pod = cs.createPod(
+        zoneid=zone["id"], name=_name("pod"), gateway="10.10.0.1", netmask="255.255.255.0", startip=start, endip=end
+    )["pod"]
+    return str(pod["id"])
 
 
-def _add_pod(server: RunningServer, zone: dict[str, Any], start: str, end: str) -> str:
-    """Pods come from another command family; a row written to the server's database stands in for one."""
-    engine = _db(server)
-    with Session(engine) as db:
-        zone_id = db.scalars(select(Zone.id).where(Zone.uuid == zone["id"])).one()
-        pod = Pod(
-            zone_id=zone_id,
-            name=_name("pod"),
-            gateway="10.10.0.1",
-            netmask="255.255.255.0",
-            start_ip=start,
-            end_ip=end,
-            created=datetime(2024, 1, 1),
-        )
-        db.add(pod)
-        db.commit()
-        pod_uuid = pod.uuid
-    engine.dispose()
-    return pod_uuid
-
-
-def _event_types(server: RunningServer, resource_uuid: str) -> list[str]:
-    engine = _db(server)
-    with Session(engine) as db:
-        kinds = list(db.scalars(select(Event.type).where(Event.resource_uuid == resource_uuid).order_by(Event.id)))
-    engine.dispose()
-    return kinds
-
-
-def test_public_range_is_created_listed_and_deleted(server: RunningServer, admin_cs: CloudStack) -> None:
+def test_public_range_is_created_listed_and_deleted(admin_cs: CloudStack) -> None:
     zone, network = _zone(admin_cs)
     made = _public(admin_cs, zone)
     assert made["vlan"] == "vlan://100"
@@ -103,7 +72,7 @@ def test_public_range_is_created_listed_and_deleted(server: RunningServer, admin
     assert admin_cs.deleteVlanIpRange(id=made["id"])["success"] is True
     assert [r["id"] for r in admin_cs.listVlanIpRanges(zoneid=zone["id"])["vlaniprange"]] == [second["id"]]
     _refused(lambda: admin_cs.deleteVlanIpRange(id=made["id"]), 431, "Please specify a valid IP range id.")
-    assert _event_types(server, made["id"]) == ["VLAN.IP.RANGE.CREATE", "VLAN.IP.RANGE.DELETE"]
+    assert event_types(admin_cs, made["id"]) == ["VLAN.IP.RANGE.CREATE", "VLAN.IP.RANGE.DELETE"]
 
 
 def test_overlapping_ranges_in_a_zone_are_refused(admin_cs: CloudStack) -> None:
@@ -237,9 +206,9 @@ def test_a_range_can_be_dedicated_to_an_account(admin_cs: CloudStack) -> None:
     assert for_domain["domainid"] == domain["id"] and "account" not in for_domain
 
 
-def test_basic_zone_pod_guest_ranges(server: RunningServer, admin_cs: CloudStack) -> None:
+def test_basic_zone_pod_guest_ranges(admin_cs: CloudStack) -> None:
     zone, network = _zone(admin_cs, "Basic", traffic=("Guest", "Management"))
-    pod = _add_pod(server, zone, "10.10.0.10", "10.10.0.50")
+    pod = _add_pod(admin_cs, zone, "10.10.0.10", "10.10.0.50")
     guest = admin_cs.createVlanIpRange(
         zoneid=zone["id"],
         podid=pod,

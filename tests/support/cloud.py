@@ -69,6 +69,16 @@ def stack(cs: CloudStack) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any
     return zone, pod, cluster, new_host(cs, cluster)
 
 
+def event_types(cs: CloudStack, resource_id: str) -> list[str]:
+    """Types of the events recorded about one object, oldest first.
+
+    listEvents filters by resourceid only for accounts, users and domains, so the object's events are
+    picked from all of them here. It answers newest first, and events of one second by falling id.
+    """
+    events = cs.listEvents(listall=True, pagesize=-1).get("event", [])
+    return [e["type"] for e in reversed(events) if e.get("resourceid") == resource_id]
+
+
 def refused(call: Any, **params: Any) -> dict[str, Any]:
     with pytest.raises(CloudStackApiException) as failure:
         call(**params)

@@ -1,4 +1,8 @@
-"""A migrated, empty database for tests of services that need no server, and a tiny infrastructure in it."""
+"""A migrated, empty database for tests of services that need no server, and a tiny infrastructure in it.
+
+Only for tests of code no command reaches yet (capacity reservations, the simulator's guests and volumes);
+end-to-end tests build their infrastructure through the API (tests/support/cloud.py).
+"""
 
 from __future__ import annotations
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, update
 from sqlalchemy.orm import Session
 
-from nimbostack.db.models import ConfigValue, Host, StoragePool
+from nimbostack.db.models import Host, StoragePool
 from nimbostack.services import settings
-from nimbostack.services.settings_catalog import BY_NAME, Scope
+from nimbostack.services.settings_catalog import BY_NAME
 
 CPU_FACTOR = "cpu.overprovisioning.factor"
 MEM_FACTOR = "mem.overprovisioning.factor"
@@ -33,31 +33,20 @@ def _as_factor(text: str | None, name: str) -> float:
     return value if value > 0 else 1.0
 
 
-def _scoped(db: Session, name: str, scope: Scope, scope_id: int | None) -> float:
-    """A factor set for one cluster or pool, else the global value (or the default)."""
-    if scope_id is not None:
-        row = db.scalars(
-            select(ConfigValue).where(
-                ConfigValue.name == name, ConfigValue.scope == scope.value, ConfigValue.scope_id == scope_id
-            )
-        ).first()
-        if row is not None and row.value is not None:
-            return _as_factor(row.value, name)
-    return _as_factor(settings.raw_value(db, name), name)
-
-
 def cpu_factor(db: Session, cluster_id: int | None) -> float:
-    return _scoped(db, CPU_FACTOR, Scope.CLUSTER, cluster_id)
+    return _as_factor(settings.raw_value(db, CPU_FACTOR, cluster_id=cluster_id), CPU_FACTOR)
 
 
 def mem_factor(db: Session, cluster_id: int | None) -> float:
-    return _scoped(db, MEM_FACTOR, Scope.CLUSTER, cluster_id)
+    return _as_factor(settings.raw_value(db, MEM_FACTOR, cluster_id=cluster_id), MEM_FACTOR)
 
 
 def storage_factor(db: Session, pool: StoragePool) -> float:
     if pool.pool_type not in OVERPROVISIONED_POOL_TYPES:
         return 1.0
-    return _scoped(db, STORAGE_FACTOR, Scope.STORAGE_POOL, pool.id)
+    # The pool's cluster and zone are given so the settings service need not look them up.
+    value = settings.raw_value(db, STORAGE_FACTOR, pool_id=pool.id, cluster_id=pool.cluster_id, zone_id=pool.zone_id)
+    return _as_factor(value, STORAGE_FACTOR)
 
 
 class Factors:

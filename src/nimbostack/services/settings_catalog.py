@@ -92,6 +92,8 @@ class Setting:
     restricted: bool = False
     # Only values above zero make sense.
     positive: bool = False
+    # A share of something: only values from 0 to 1 make sense.
+    fraction: bool = False
 
     @property
     def shown_type(self) -> str:
@@ -429,6 +431,29 @@ SETTINGS: tuple[Setting, ...] = (
         scopes=(Scope.GLOBAL, Scope.STORAGE_POOL),
         group="Storage",
         subgroup="Capacity",
+    ),
+    # CloudStack keeps these two per zone and per pool (a pool's own value wins). Nothing places volumes
+    # yet; placement (issue #5) refuses a pool past either share when it reserves space for a volume.
+    _s(
+        "pool.storage.capacity.disablethreshold",
+        F,
+        "0.85",
+        "Alert",
+        "Share (0 to 1) of a primary storage pool's real size in use above which no new volume is placed on it.",
+        scopes=(Scope.GLOBAL, Scope.ZONE, Scope.STORAGE_POOL),
+        component="CapacityManager",
+        fraction=True,
+    ),
+    _s(
+        "pool.storage.allocated.capacity.disablethreshold",
+        F,
+        "0.85",
+        "Alert",
+        "Share (0 to 1) of a primary storage pool's overprovisioned size allocated to volumes above which no new "
+        "volume is placed on it.",
+        scopes=(Scope.GLOBAL, Scope.ZONE, Scope.STORAGE_POOL),
+        component="CapacityManager",
+        fraction=True,
     ),
     # Our own (CloudStack has no such setting): a delay added to every call into the simulator hypervisor.
     _s(
