@@ -21,11 +21,13 @@ from nimbostack.api.registry import all_commands
 from nimbostack.auth.types import RoleType
 from nimbostack.views.fields import response_fields
 from tests.support.clients import ApiFailure, SessionClient
+from tests.support.declared import api as _api
+from tests.support.declared import assert_declared as _assert_declared
+from tests.support.declared import assert_union_declared as _assert_union_declared
 from tests.support.server import RunningServer
 
 SAMPLES = Path("/work/shared/reference/samples")
 NOT_FOUND = "Api Discovery plugin was unable to find an api by that name or process any apis"
-DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}$")
 
 
 def _name(prefix: str) -> str:
@@ -45,38 +47,6 @@ def _new_account(cs: CloudStack, domain_id: str, **extra: Any) -> dict[str, Any]
         **extra,
     )["account"]
     return account
-
-
-def _api(client: SessionClient, name: str) -> dict[str, Any]:
-    apis = client("listApis", name=name)["api"]
-    assert [a["name"] for a in apis] == [name]
-    return dict(apis[0])
-
-
-def _fits(declared: str, value: Any) -> bool:
-    """Whether a value in a real answer has the type listApis declares for it."""
-    checks = {
-        "boolean": lambda v: isinstance(v, bool),
-        "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-        "long": lambda v: isinstance(v, int) and not isinstance(v, bool),
-        "date": lambda v: isinstance(v, str) and DATE.match(v) is not None,
-        "map": lambda v: isinstance(v, dict),
-        "list": lambda v: isinstance(v, list),
-        "responseobject": lambda v: isinstance(v, dict),
-    }
-    return checks.get(declared, lambda v: isinstance(v, str))(value)
-
-
-def _assert_declared(fields: list[dict[str, Any]], answer: dict[str, Any]) -> None:
-    """Declared names are exactly the answer's keys, each value has its declared type, nested ones too."""
-    declared = {f["name"]: f for f in fields}
-    assert set(declared) == set(answer)
-    for name, value in answer.items():
-        assert _fits(declared[name]["type"], value), (name, declared[name]["type"], value)
-        nested = declared[name].get("response")
-        if nested and isinstance(value, list):
-            for item in value:
-                _assert_declared(nested, item)
 
 
 def test_admin_sees_every_registered_command(admin: SessionClient) -> None:
@@ -170,15 +140,6 @@ def test_role_and_rule_declarations_match_real_answers(admin: SessionClient) -> 
     _assert_declared(_api(admin, "listRoles")["response"], listed)
     rules = admin("listRolePermissions", roleid=role["id"])["rolepermission"]
     _assert_declared(_api(admin, "listRolePermissions")["response"], rules[0])
-
-
-def _assert_union_declared(fields: list[dict[str, Any]], answers: list[dict[str, Any]]) -> None:
-    """For objects whose optional keys differ item by item: together they carry every declared key."""
-    declared = {f["name"]: f["type"] for f in fields}
-    assert set().union(*answers) == set(declared)
-    for answer in answers:
-        for name, value in answer.items():
-            assert _fits(declared[name], value), (name, declared[name], value)
 
 
 def test_settings_and_events_declarations_match_real_answers(admin: SessionClient, admin_cs: CloudStack) -> None:

@@ -93,7 +93,7 @@ def test_list_configuration_errors(admin_cs: CloudStack) -> None:
     account = _new_account(admin_cs, domain["id"])
     code, text = _error(admin_cs.listConfigurations, domainid=domain["id"], accountid=account["id"])
     assert (code, text) == (431, "cannot handle multiple IDs, provide only one ID corresponding to the scope")
-    # Zones do not exist yet: a zone id names nothing, and is refused rather than ignored.
+    # A zone id that names no zone is refused rather than ignored.
     zone = str(uuid.uuid4())
     code, text = _error(admin_cs.listConfigurations, zoneid=zone)
     assert code == 431 and f"Invalid parameter zoneid value={zone}" in text

@@ -8,15 +8,26 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nimbostack.runtime import ServerOptions
+
+if TYPE_CHECKING:
+    import uvicorn
+
+    from nimbostack.server import Server
 
 
 def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
 
+def _flag(name: str) -> bool:
+    return (os.environ.get(name) or "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def _options(args: argparse.Namespace) -> ServerOptions:
+    datacenter = getattr(args, "datacenter", None)
     return ServerOptions(
         host=args.host,
         port=int(args.port),
@@ -24,6 +35,8 @@ def _options(args: argparse.Namespace) -> ServerOptions:
         db_url=args.db_url or None,
         admin_password=args.admin_password or None,
         job_workers=int(args.job_workers),
+        datacenter=Path(datacenter).resolve() if datacenter else None,
+        sandbox=not getattr(args, "no_sandbox", False),
     )
 
 
@@ -63,6 +76,25 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="cmd", required=True)
     serve = sub.add_parser("serve", help="run the API server")
     _add_server_args(serve)
+    serve.add_argument(
+        "--datacenter",
+        metavar="FILE",
+        default=_env("NIMBOSTACK_DATACENTER"),
+        help="on a first start, lay out this data-center file (YAML or JSON) instead of the sandbox "
+        "(NIMBOSTACK_DATACENTER)",
+    )
+    serve.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        default=_flag("NIMBOSTACK_NO_SANDBOX"),
+        help="on a first start, lay out nothing: an empty cloud (NIMBOSTACK_NO_SANDBOX=1)",
+    )
+    serve.add_argument(
+        "--workers",
+        default=_env("NIMBOSTACK_WORKERS", "1"),
+        help="processes answering API requests (NIMBOSTACK_WORKERS, default 1); async jobs and the "
+        "integration port stay in the main process",
+    )
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     _add_server_args(db)
@@ -74,7 +106,12 @@ def main(argv: list[str] | None = None) -> int:
     # Alembic announces every plugin it loads; only its warnings matter to an operator.
     logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.cmd == "serve":
-        return serve_forever(_options(args))
+        if args.datacenter and args.no_sandbox:
+            parser.error("--datacenter and --no-sandbox ask for different clouds: give one of them")
+        workers = str(args.workers).strip()
+        if not workers.isdigit() or int(workers) < 1:
+            parser.error(f"--workers must be a whole number of at least 1, not {args.workers!r}")
+        return serve_forever(_options(args), workers=int(workers))
     if args.cmd == "db":
         from nimbostack.db import migrate
         from nimbostack.db.engine import Database
@@ -88,17 +125,18 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def serve_forever(options: ServerOptions) -> int:
+def serve_forever(options: ServerOptions, *, workers: int = 1) -> int:
     import uvicorn
 
     from nimbostack.api.app import create_app
+    from nimbostack.sandbox import LayoutError
     from nimbostack.server import Server
     from nimbostack.services.bootstrap import UnsafeStart
 
     server = Server(options)
     try:
         server.prepare()
-    except UnsafeStart as err:
+    except (UnsafeStart, LayoutError) as err:
         print(f"nimbostack: {err}", file=sys.stderr)
         return 2
     integration_port = server.integration_port()
@@ -124,11 +162,64 @@ def serve_forever(options: ServerOptions) -> int:
         print("log in as user 'admin', password 'password', domain ROOT (loopback only)", flush=True)
     if integration_port > 0:
         print(f"integration API (unauthenticated): http://127.0.0.1:{integration_port}/client/api", flush=True)
+    if workers > 1:
+        return _serve_workers(server, options, workers, configs[1:])
 
     async def run_all() -> None:
         await asyncio.gather(*(uvicorn.Server(c).serve() for c in configs))
 
     asyncio.run(run_all())
+    return 0
+
+
+def _serve_workers(server: Server, options: ServerOptions, workers: int, side: list[uvicorn.Config]) -> int:
+    """API requests in `workers` processes; the job runner and the integration port (`side`) once, here.
+
+    All state is in the database, so a worker needs only its URL and this server's identity (job rows and
+    the login answer carry it). A job queued by a worker waits for the runner's next poll (half a second at
+    most): the wake-up signal does not cross processes.
+    """
+    import json
+    import threading
+
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from nimbostack.api.app import WORKER_CONTEXT_ENV
+
+    os.environ[WORKER_CONTEXT_ENV] = json.dumps(
+        {
+            "data_dir": str(options.data_dir),
+            "database_url": options.database_url,
+            "server_id": server.runtime.server_id,
+            "server_uuid": server.runtime.server_uuid,
+        }
+    )
+    config = uvicorn.Config(
+        "nimbostack.api.app:worker_app",
+        factory=True,
+        host=options.host,
+        port=options.port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
+    sock = config.bind_socket()
+    supervisor = Multiprocess(config, sockets=[sock])  # takes SIGINT/SIGTERM from here on
+    listeners = [uvicorn.Server(c) for c in side]
+    threads = [threading.Thread(target=s.run, name="integration-api", daemon=True) for s in listeners]
+    server.start_workers()
+    for thread in threads:
+        thread.start()
+    try:
+        supervisor.run()
+    finally:
+        for listener in listeners:
+            listener.should_exit = True
+        for thread in threads:
+            thread.join(timeout=10)
+        server.stop()
+        sock.close()
     return 0
 
 

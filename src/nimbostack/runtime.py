@@ -23,6 +23,9 @@ class ServerOptions:
     admin_password: str | None = None
     job_workers: int = 4
     server_name: str | None = None
+    # What a first start lays out: the file `datacenter` if given, else the sandbox unless `sandbox` is off.
+    datacenter: Path | None = None
+    sandbox: bool = True
 
     @property
     def database_url(self) -> str:

@@ -13,6 +13,7 @@ from nimbostack.db.models import ManagementServer
 from nimbostack.jobs import queue
 from nimbostack.jobs.runner import JobRunner
 from nimbostack.runtime import Runtime, ServerOptions
+from nimbostack.sandbox import first_start, start_session
 from nimbostack.services import bootstrap, settings
 
 log = logging.getLogger(__name__)
@@ -27,12 +28,16 @@ class Server:
         self.runner = JobRunner(self.runtime, options.job_workers)
 
     def prepare(self) -> None:
-        """Schema, built-ins and this server's identity; fails before any port is opened."""
+        """Schema, built-ins, this server's identity and, on a first start, the layout; fails before any port opens.
+
+        All of it is one transaction: a first start that fails (a bad layout file) leaves no built-ins
+        behind either, so the next start is a first start again.
+        """
         runtime = self.runtime
-        migrate.upgrade(runtime.database.engine)
+        migrate.prepare(runtime.database.engine)
         name = runtime.options.server_name or f"{socket.gethostname()}:{runtime.options.port}"
-        with runtime.database.session() as db:
-            bootstrap.seed(db, runtime.options)
+        with start_session(runtime.database) as db:
+            created = bootstrap.seed(db, runtime.options)
             row = db.scalars(select(ManagementServer).where(ManagementServer.name == name)).first()
             now = runtime.now()
             if row is None:
@@ -42,6 +47,10 @@ class Server:
             row.state, row.started, row.last_heartbeat = "Up", now, now
             runtime.server_id, runtime.server_uuid = row.id, row.uuid
             failed = queue.fail_orphans(db, row.id, now)
+            if created:
+                first_start(db, runtime)
+            elif runtime.options.datacenter is not None:
+                log.info("the cloud is laid out already: %s is not applied again", runtime.options.datacenter)
         if failed:
             log.warning("marked %d unfinished job(s) of the previous run as failed", failed)
 

@@ -56,6 +56,8 @@ class RunningServer:
     db_url: str | None
     port: int = field(default_factory=free_port)
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Most tests build their own zones and count things, so servers start as an empty cloud unless asked.
+    sandbox: bool = False
     proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -69,6 +71,9 @@ class RunningServer:
     def start(self, timeout: float = 30.0) -> None:
         env = dict(os.environ)
         env.pop("NIMBOSTACK_DB_URL", None)
+        env.pop("NIMBOSTACK_NO_SANDBOX", None)
+        if not self.sandbox:
+            env["NIMBOSTACK_NO_SANDBOX"] = "1"
         env.update(
             NIMBOSTACK_HOST="127.0.0.1",
             NIMBOSTACK_PORT=str(self.port),

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -12,9 +16,13 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from nimbostack.api.pipeline import WireRequest, WireResponse, handle
+from nimbostack.runtime import ServerOptions
 from nimbostack.server import Server
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
+# What `nimbostack serve --workers N` hands its worker processes: JSON with the data dir, the database URL and
+# the server's id and uuid.
+WORKER_CONTEXT_ENV = "NIMBOSTACK_WORKER_CONTEXT"
 
 
 def create_app(server: Server, *, integration: bool = False, manage_lifecycle: bool = True) -> Starlette:
@@ -41,6 +49,10 @@ def create_app(server: Server, *, integration: bool = False, manage_lifecycle: b
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        import anyio.to_thread
+
+        if os.environ.get("NIMBO_TOKENS"):
+            anyio.to_thread.current_default_thread_limiter().total_tokens = int(os.environ["NIMBO_TOKENS"])
         if manage_lifecycle:
             server.start_workers()
         try:
@@ -69,3 +81,17 @@ def _to_response(answer: WireResponse) -> Response:
     for cookie in answer.cookies:
         response.headers.append("set-cookie", cookie)
     return response
+
+
+def worker_app() -> Starlette:
+    """The API app of one `nimbostack serve --workers N` process (uvicorn calls this factory in each one).
+
+    The main process has migrated, seeded and registered the server, and runs the job runner and the
+    integration port; a worker answers API requests only, with its own connection pool.
+    """
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    context = json.loads(os.environ[WORKER_CONTEXT_ENV])
+    server = Server(ServerOptions(data_dir=Path(context["data_dir"]), db_url=context["database_url"]))
+    server.runtime.server_id = context["server_id"]
+    server.runtime.server_uuid = context["server_uuid"]
+    return create_app(server, manage_lifecycle=False)

@@ -20,8 +20,19 @@ XML_CONTENT_TYPE = "text/xml; charset=UTF-8"
 
 
 def format_date(value: datetime) -> str:
-    """CloudStack's `yyyy-MM-dd'T'HH:mm:ssZ`; we keep all times in UTC."""
-    return value.strftime("%Y-%m-%dT%H:%M:%S+0000")
+    """CloudStack's `yyyy-MM-dd'T'HH:mm:ssZ`; we keep all times in UTC.
+
+    Written out field by field: the same text as strftime (years below 1000 unpadded too) in under half
+    its time, and a list answer formats dozens of dates. %-formatting measured faster than an f-string.
+    """
+    return "%d-%02d-%02dT%02d:%02d:%02d+0000" % (  # noqa: UP031
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+    )
 
 
 def envelope_body(command: Command, result: Any) -> dict[str, Any]:
@@ -69,12 +80,28 @@ def to_json(name: str, body: dict[str, Any]) -> bytes:
     return json.dumps({name: plain(body)}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+class Wire(dict[str, Any]):
+    """A response object already in wire form: no None values, dates formatted, and the same for everything
+    inside it. `plain` passes it through untouched; views that build many objects per call return these."""
+
+
+def wire(fields: dict[str, Any]) -> Wire:
+    """Fields without the None values; dates must be formatted and nested objects be Wire already."""
+    return Wire({k: v for k, v in fields.items() if v is not None})
+
+
+# Values that come out of `plain` unchanged; testing the exact type first saves a call per field.
+_AS_IS = frozenset({str, int, bool, float, Wire})
+
+
 def plain(value: Any) -> Any:
     """Drop nulls (CloudStack omits them) and format dates, recursively."""
+    if type(value) is Wire:
+        return value
     if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items() if v is not None}
+        return {k: v if type(v) in _AS_IS else plain(v) for k, v in value.items() if v is not None}
     if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
+        return [v if type(v) in _AS_IS else plain(v) for v in value]
     if isinstance(value, datetime):
         return format_date(value)
     return value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from nimbostack.api.context import Call
 from nimbostack.api.errors import invalid_value
@@ -12,12 +12,21 @@ from nimbostack.api.registry import Kind, Param, ParamType, command
 from nimbostack.api.results import Listing, Success
 from nimbostack.auth.access import check_account
 from nimbostack.auth.types import ADMIN_ONLY, ADMINS, ALL_ROLES, AccountType
-from nimbostack.db.listing import LIST_PARAMS, SCOPE_PARAMS, fetch, keyword_filter, owner_filter
+from nimbostack.db.listing import (
+    LIST_PARAMS,
+    SCOPE_PARAMS,
+    Filters,
+    ListQuery,
+    fetch_rows,
+    keyword_condition,
+    keyword_value,
+    owner_conditions,
+)
 from nimbostack.db.models import Account, AccountDetail, Domain, Role
 from nimbostack.services import accounts, events, passwords
 from nimbostack.services import domains as domain_service
 from nimbostack.services.settings import get_bool
-from nimbostack.views.identity import account_view, account_views
+from nimbostack.views.identity import ACCOUNT_FACTS, AccountFacts, account_view, account_views_of
 
 ACCOUNT_TARGET = (
     Param("id", ParamType.UUID, "The account's ID", entity=Account, related="listAccounts"),
@@ -125,40 +134,63 @@ def create_account(call: Call) -> dict[str, Any]:
 )
 def list_accounts(call: Call) -> Listing:
     caller = call.caller
-    stmt = select(Account).where(
-        Account.removed.is_(None),
-        Account.type != AccountType.PROJECT,
-        Account.id != accounts.SYSTEM_ACCOUNT_ID,
-        keyword_filter(call, Account.name, Account.state),
-    )
+    filters = Filters()
+    keyword = keyword_value(call)
+    if keyword is not None:
+        filters.add("keyword", keyword=keyword)
     target: Account | None = call.arg("id")
     if target is not None:
         check_account(caller, target)
-        stmt = stmt.where(Account.id == target.id)
+        filters.add("id", id=target.id)
     else:
         whole_domain = get_bool(call.db, "allow.user.view.all.domain.accounts", domain_id=caller.domain_id)
-        stmt = stmt.where(owner_filter(call, Account.id, whole_domain=whole_domain))
+        filters.owner(call, whole_domain=whole_domain)
         if whole_domain and not (caller.is_root_admin or caller.is_domain_admin):
-            stmt = stmt.where(Account.type.in_([AccountType.NORMAL]))
+            filters.add("normal_only")
     if call.has("name"):
-        stmt = stmt.where(Account.name == call.arg("name"))
+        filters.add("name", name=call.arg("name"))
     if call.has("accounttype"):
-        stmt = stmt.where(Account.type == call.arg("accounttype"))
+        filters.add("accounttype", accounttype=call.arg("accounttype"))
     if call.has("roleid"):
-        stmt = stmt.where(Account.role_id == call.arg("roleid").id)
+        filters.add("roleid", roleid=call.arg("roleid").id)
     if call.has("state"):
-        stmt = stmt.where(Account.state == call.arg("state").lower())
+        filters.add("state", state=call.arg("state").lower())
     if call.has("iscleanuprequired"):
-        stmt = stmt.where(Account.cleanup_needed == call.arg("iscleanuprequired"))
+        filters.add("iscleanuprequired", iscleanuprequired=call.arg("iscleanuprequired"))
     if call.has("apikeyaccess"):
-        stmt = stmt.where(_access_filter(Account.api_key_access, call.arg("apikeyaccess")))
-    rows, count = fetch(call, stmt, Account.id)
-    return Listing(account_views(call.db, rows, caller), count)
+        add_access_filter(filters, call.arg("apikeyaccess"))
+    rows, count = fetch_rows(call, _LIST_ACCOUNTS, filters)
+    return Listing(account_views_of(call.db, [AccountFacts(*row) for row in rows], caller), count)
 
 
-def _access_filter(column: Any, value: str) -> Any:
+_LIST_ACCOUNTS = ListQuery(
+    ACCOUNT_FACTS.where(
+        Account.removed.is_(None), Account.type != AccountType.PROJECT, Account.id != accounts.SYSTEM_ACCOUNT_ID
+    ),
+    Account.id,
+    {
+        **owner_conditions(Account.id),
+        "keyword": keyword_condition(Account.name, Account.state),
+        "id": Account.id == bindparam("id"),
+        "normal_only": Account.type.in_([AccountType.NORMAL]),
+        "name": Account.name == bindparam("name"),
+        "accounttype": Account.type == bindparam("accounttype"),
+        "roleid": Account.role_id == bindparam("roleid"),
+        "state": Account.state == bindparam("state"),
+        "iscleanuprequired": Account.cleanup_needed == bindparam("iscleanuprequired"),
+        "apikeyaccess_inherit": Account.api_key_access.is_(None),
+        "apikeyaccess": Account.api_key_access == bindparam("apikeyaccess"),
+    },
+)
+
+
+def add_access_filter(filters: Filters, value: str) -> None:
+    """`apikeyaccess`: Inherit matches no flag of its own, Enabled and Disabled the flag."""
     flag = _parse_access(value)
-    return column.is_(None) if flag is None else column == flag
+    if flag is None:
+        filters.add("apikeyaccess_inherit")
+    else:
+        filters.add("apikeyaccess", apikeyaccess=flag)
 
 
 def _parse_access(value: str) -> bool | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from nimbostack.api.context import Call
@@ -12,8 +13,9 @@ from nimbostack.api.results import Listing
 from nimbostack.auth.access import check_account, check_domain
 from nimbostack.auth.types import ADMIN_ONLY
 from nimbostack.db.listing import LIST_PARAMS, page_of
-from nimbostack.db.models import Account, Domain
+from nimbostack.db.models import Account, Cluster, Domain, StoragePool, Zone
 from nimbostack.services import events, settings
+from nimbostack.services.capacity import OVERPROVISIONED_POOL_TYPES, STORAGE_FACTOR
 from nimbostack.services.settings import GLOBAL, Target
 from nimbostack.services.settings_catalog import BY_NAME, SETTINGS, Scope, Setting
 from nimbostack.services.settings_groups import GROUPS, Group, Subgroup, find_group, find_subgroup
@@ -27,6 +29,27 @@ from nimbostack.views.config import (
 
 NAME = Param("name", ParamType.STRING, "Name of the setting", required=True)
 SCOPE_IDS = (
+    Param(
+        "zoneid",
+        ParamType.UUID,
+        "Work on the value for this zone instead of the global one",
+        entity=Zone,
+        related="listZones",
+    ),
+    Param(
+        "clusterid",
+        ParamType.UUID,
+        "Work on the value for this cluster instead of the global one",
+        entity=Cluster,
+        related="listClusters",
+    ),
+    Param(
+        "storageid",
+        ParamType.UUID,
+        "Work on the value for this primary storage pool instead of the global one",
+        entity=StoragePool,
+        related="listStoragePools",
+    ),
     Param(
         "accountid",
         ParamType.UUID,
@@ -42,13 +65,43 @@ SCOPE_IDS = (
         related="listDomains",
     ),
 )
+# Scope parameter -> the scope it names and how error texts call the object, in CloudStack's order.
+_SCOPE_PARAMS = (
+    ("zoneid", Scope.ZONE, "zone"),
+    ("clusterid", Scope.CLUSTER, "cluster"),
+    ("accountid", Scope.ACCOUNT, "account"),
+    ("domainid", Scope.DOMAIN, "domain"),
+    ("storageid", Scope.STORAGE_POOL, "storage pool"),
+)
 
-# Scope parameters CloudStack has whose objects this server does not have yet (zones, clusters, storage,
-# image stores, networks). They are not declared; an id sent for one cannot name anything, so it gets
-# the answer CloudStack gives for an id of an object that does not exist, instead of being ignored.
-UNHOUSED_SCOPES = ("zoneid", "clusterid", "storageid", "imagestoreuuid", "imagestoreid", "networkid")
+# Scope parameters CloudStack has that are not declared here: no setting we have is kept per image
+# store, and networks do not exist yet. An id sent for one gets the answer CloudStack gives for an id
+# of an object that does not exist, rather than being ignored (which would change the global value).
+UNHOUSED_SCOPES = ("imagestoreuuid", "imagestoreid", "networkid")
 
 _BY_LOWER_NAME = {s.name.lower(): s for s in SETTINGS}
+Scoped = Zone | Cluster | StoragePool | Account | Domain
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The scope a call asked for: where values are read or written, and the object it names (if any)."""
+
+    target: Target
+    row: Scoped | None = None
+    noun: str = ""
+
+    @property
+    def scope(self) -> str | None:
+        """The `scope` field of answers: the lower-case scope name, absent for global."""
+        return None if self.row is None else self.target.scope.value
+
+    @property
+    def where(self) -> str:
+        return "" if self.row is None else f" for {self.noun} {self.row.name}"
+
+
+GLOBALLY = Chosen(GLOBAL)
 
 
 def refuse_unhoused(call: Call) -> None:
@@ -70,47 +123,70 @@ def find_setting(name: str, *, updating: bool) -> Setting:
     return setting
 
 
-def target_of(call: Call) -> Target:
-    """The scope asked for. Callers other than root admins default to their own domain or account."""
+def chosen_scope(call: Call) -> Chosen:
+    """The scope asked for (at most one id). Callers other than root admins default to their domain or account."""
     db, caller = call.db, call.caller
-    account: Account | None = call.arg("accountid")
-    domain: Domain | None = call.arg("domainid")
+    named: dict[str, Any] = {param: call.arg(param) for param, _, _ in _SCOPE_PARAMS}
     if not (caller.is_root_admin or caller.is_system):
-        if caller.is_domain_admin and account is None and domain is None:
-            domain = db.get(Domain, caller.domain_id)
-        elif not caller.is_domain_admin and account is None:
-            account = db.get(Account, caller.account_id)
-    if account is not None and domain is not None:
+        if caller.is_domain_admin and named["accountid"] is None and named["domainid"] is None:
+            named["domainid"] = db.get(Domain, caller.domain_id)
+        elif not caller.is_domain_admin and named["accountid"] is None:
+            named["accountid"] = db.get(Account, caller.account_id)
+    given = [(scope, noun, named[param]) for param, scope, noun in _SCOPE_PARAMS if named[param] is not None]
+    if len(given) > 1:
         raise invalid_value("cannot handle multiple IDs, provide only one ID corresponding to the scope")
-    if account is not None:
-        if account.removed is not None:
-            raise invalid_value(f"unable to find account by id {account.uuid}")
-        check_account(caller, account)
-        return Target(Scope.ACCOUNT, account=account)
-    if domain is not None:
-        if domain.removed is not None:
-            raise invalid_value(f"unable to find domain by id {domain.uuid}")
-        check_domain(caller, domain)
-        return Target(Scope.DOMAIN, domain=domain)
-    return GLOBAL
+    if not given:
+        return GLOBALLY
+    scope, noun, row = given[0]
+    if isinstance(row, Account):
+        check_account(caller, row)
+    elif isinstance(row, Domain):
+        check_domain(caller, row)
+    return Chosen(Target(scope, row.id), row, noun)
 
 
-def _check_scope(setting: Setting, target: Target) -> None:
-    if target.scope not in setting.scopes:
+def check_found(chosen: Chosen) -> None:
+    """A removed object still resolves from its id; like CloudStack, it is then not found."""
+    if chosen.row is not None and chosen.row.removed is not None:
+        raise invalid_value(f"unable to find {chosen.noun} by id {chosen.row.uuid}")
+
+
+def _check_scope(setting: Setting, chosen: Chosen) -> None:
+    if chosen.target.scope not in setting.scopes:
         raise invalid_value(f"Invalid scope id provided for the parameter {setting.name}")
 
 
-def _where(target: Target) -> str:
-    if target.account is not None:
-        return f" for account {target.account.name}"
-    if target.domain is not None:
-        return f" for domain {target.domain.name}"
-    return ""
+def _check_pool_overprovisioning(setting: Setting, chosen: Chosen) -> None:
+    """Only shared pool types are overprovisioned; a factor set on another pool would never apply."""
+    pool = chosen.row
+    if (
+        setting.name == STORAGE_FACTOR
+        and isinstance(pool, StoragePool)
+        and pool.pool_type not in OVERPROVISIONED_POOL_TYPES
+    ):
+        raise invalid_value(
+            f"Unable to update storage pool {pool.name}. Overprovision not supported for {pool.pool_type}"
+        )
+
+
+def _event(call: Call, chosen: Chosen, description: str) -> None:
+    row = chosen.row
+    events.record(
+        call.db,
+        call.caller,
+        "CONFIGURATION.VALUE.EDIT",
+        description,
+        call.now,
+        resource_type=chosen.target.scope.enum_name if row is not None else None,
+        resource_uuid=row.uuid if row is not None else None,
+        resource_name=row.name if row is not None else None,
+    )
 
 
 @command(
     "listConfigurations",
-    description="Lists settings with their values: global ones, or the effective values for one account or domain.",
+    description="Lists settings with their values: global ones, or the effective values for one zone, cluster, "
+    "storage pool, domain or account.",
     params=[
         *LIST_PARAMS,
         Param("name", ParamType.STRING, "Only settings whose name contains this text"),
@@ -128,9 +204,10 @@ def _where(target: Target) -> str:
 def list_configurations(call: Call) -> Listing:
     refuse_unhoused(call)
     group, subgroup = _group_filter(call)
-    target = target_of(call)
-    chosen = [s for s in SETTINGS if _listed(call, s, target, group, subgroup)]
-    values = settings.values_at(call.db, chosen, target)
+    where = chosen_scope(call)
+    check_found(where)
+    chosen = [s for s in SETTINGS if _listed(call, s, where.target, group, subgroup)]
+    values = settings.values_at(call.db, chosen, where.target.place)
     word = (call.arg("keyword") or "").lower()
     if word:
         chosen = [s for s in chosen if any(word in (t or "").lower() for t in _searchable(s, values[s.name]))]
@@ -140,8 +217,7 @@ def list_configurations(call: Call) -> Listing:
         page = page_of(call)
         end = None if page.limit is None else page.offset + page.limit
         chosen = chosen[page.offset : end]
-    scope = None if target is GLOBAL else target.scope.value
-    return Listing([configuration_view(s, values[s.name], scope) for s in chosen], total)
+    return Listing([configuration_view(s, values[s.name], where.scope) for s in chosen], total)
 
 
 def _group_filter(call: Call) -> tuple[Group | None, Subgroup | None]:
@@ -179,7 +255,8 @@ def _searchable(setting: Setting, value: str | None) -> tuple[str | None, ...]:
 
 @command(
     "updateConfiguration",
-    description="Changes a setting globally, or for one account or domain. Settings with isdynamic false "
+    description="Changes a setting globally, or for one zone, cluster, storage pool, domain or account. Settings "
+    "with isdynamic false "
     "take the new value when the management server restarts.",
     params=[
         NAME,
@@ -199,26 +276,22 @@ def update_configuration(call: Call) -> dict[str, Any]:
     requested: str | None = call.arg("value")
     if requested is None:
         return configuration_view(setting, settings.values_at(call.db, [setting])[setting.name])
-    target = target_of(call)
-    _check_scope(setting, target)
+    where = chosen_scope(call)
+    _check_scope(setting, where)
     value = settings.validate(setting, requested)
-    settings.set_at(call.db, setting, target, value, call.now)
+    check_found(where)
+    _check_pool_overprovisioning(setting, where)
+    settings.set_at(call.db, setting, where.target, value, call.now)
     shown = shown_value(setting, value) if value is not None else "(cleared)"
-    events.record(
-        call.db,
-        call.caller,
-        "CONFIGURATION.VALUE.EDIT",
-        f"Updated setting {setting.name}{_where(target)}; new value: {shown}",
-        call.now,
-    )
-    effective = settings.values_at(call.db, [setting], target)[setting.name]
-    return configuration_view(setting, effective, None if target is GLOBAL else target.scope.value)
+    _event(call, where, f"Updated setting {setting.name}{where.where}; new value: {shown}")
+    effective = settings.values_at(call.db, [setting], where.target.place)[setting.name]
+    return configuration_view(setting, effective, where.scope)
 
 
 @command(
     "resetConfiguration",
-    description="Removes the value set for a setting globally, or for one account or domain, so the default "
-    "(or the wider scope's value) applies again.",
+    description="Removes the value set for a setting globally, or for one zone, cluster, storage pool, domain or "
+    "account, so the default (or the wider scope's value) applies again.",
     params=[NAME, *SCOPE_IDS],
     kind=Kind.OBJECT,
     key="configuration",
@@ -229,19 +302,15 @@ def update_configuration(call: Call) -> dict[str, Any]:
 def reset_configuration(call: Call) -> dict[str, Any]:
     refuse_unhoused(call)
     setting = find_setting(call.arg("name"), updating=False)
-    target = target_of(call)
-    _check_scope(setting, target)
-    settings.set_at(call.db, setting, target, None, call.now)
-    events.record(
-        call.db,
-        call.caller,
-        "CONFIGURATION.VALUE.EDIT",
-        f"Reset setting {setting.name}{_where(target)}",
-        call.now,
-    )
-    effective = settings.values_at(call.db, [setting], target)[setting.name]
-    # resetConfiguration names the scope as CloudStack's enum does (Domain, Account), unlike the others.
-    return configuration_view(setting, effective, None if target is GLOBAL else target.scope.enum_name)
+    where = chosen_scope(call)
+    _check_scope(setting, where)
+    check_found(where)
+    settings.set_at(call.db, setting, where.target, None, call.now)
+    _event(call, where, f"Reset setting {setting.name}{where.where}")
+    effective = settings.values_at(call.db, [setting], where.target.place)[setting.name]
+    # resetConfiguration names the scope as CloudStack's enum does (Zone, StoragePool...), unlike the others.
+    scope = None if where.row is None else where.target.scope.enum_name
+    return configuration_view(setting, effective, scope)
 
 
 @command(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from nimbostack.api.context import Call
 from nimbostack.api.errors import invalid_value, permission_denied
@@ -12,11 +12,20 @@ from nimbostack.api.registry import Kind, Param, ParamType, command
 from nimbostack.api.results import Listing, Success
 from nimbostack.auth.access import check_account
 from nimbostack.auth.types import ADMIN_ONLY, ADMINS, ALL_ROLES
-from nimbostack.commands.accounts import NEW_USER_PARAMS, _access_filter, _parse_access
-from nimbostack.db.listing import LIST_PARAMS, SCOPE_PARAMS, fetch, keyword_filter, owner_filter
+from nimbostack.commands.accounts import NEW_USER_PARAMS, _parse_access, add_access_filter
+from nimbostack.db.listing import (
+    LIST_PARAMS,
+    SCOPE_PARAMS,
+    Filters,
+    ListQuery,
+    fetch_rows,
+    keyword_condition,
+    keyword_value,
+    owner_conditions,
+)
 from nimbostack.db.models import Account, Domain, User
 from nimbostack.services import accounts, events, passwords, users
-from nimbostack.views.identity import user_view
+from nimbostack.views.identity import USER_FACTS, UserFacts, user_view, user_view_of
 
 USER_ID = Param("id", ParamType.UUID, "The user's ID", required=True, entity=User, related="listUsers")
 
@@ -89,39 +98,55 @@ def create_user(call: Call) -> dict[str, Any]:
 )
 def list_users(call: Call) -> Listing:
     caller = call.caller
-    stmt = (
-        select(User)
-        .join(Account, User.account_id == Account.id)
-        .where(
-            User.removed.is_(None),
-            User.id != 1,
-            keyword_filter(call, User.username, User.firstname, User.lastname, User.email),
-        )
-    )
+    filters = Filters()
+    keyword = keyword_value(call)
+    if keyword is not None:
+        filters.add("keyword", keyword=keyword)
     target: User | None = call.arg("id")
     is_user = not (caller.is_root_admin or caller.is_domain_admin)
     if target is not None:
         check_account(caller, target.account)
         if is_user and target.id != caller.user_id:
             raise permission_denied(f"Account {caller.account_name} can only see its own user")
-        stmt = stmt.where(User.id == target.id)
+        filters.add("id", id=target.id)
     elif is_user:
-        stmt = stmt.where(User.id == caller.user_id)
+        filters.add("id", id=caller.user_id)
     else:
-        stmt = stmt.where(owner_filter(call, User.account_id))
+        filters.owner(call)
     if call.has("username"):
-        stmt = stmt.where(User.username == call.arg("username"))
+        filters.add("username", username=call.arg("username"))
     if call.has("accounttype"):
-        stmt = stmt.where(Account.type == call.arg("accounttype"))
+        filters.add("accounttype", accounttype=call.arg("accounttype"))
     if call.has("state"):
-        stmt = stmt.where(User.state == call.arg("state").lower())
+        filters.add("state", state=call.arg("state").lower())
     if call.has("usersource"):
         source = call.arg("usersource").upper()
-        stmt = stmt.where(User.source.in_(["UNKNOWN", "NATIVE"]) if source == "NATIVE" else User.source == source)
+        if source == "NATIVE":
+            filters.add("usersource_native")
+        else:
+            filters.add("usersource", usersource=source)
     if call.has("apikeyaccess"):
-        stmt = stmt.where(_access_filter(User.api_key_access, call.arg("apikeyaccess")))
-    rows, count = fetch(call, stmt, User.id)
-    return Listing([user_view(u, caller) for u in rows], count)
+        add_access_filter(filters, call.arg("apikeyaccess"))
+    rows, count = fetch_rows(call, _LIST_USERS, filters)
+    return Listing([user_view_of(UserFacts(*row), caller) for row in rows], count)
+
+
+_LIST_USERS = ListQuery(
+    USER_FACTS.where(User.removed.is_(None), User.id != 1),
+    User.id,
+    {
+        **owner_conditions(User.account_id),
+        "keyword": keyword_condition(User.username, User.firstname, User.lastname, User.email),
+        "id": User.id == bindparam("id"),
+        "username": User.username == bindparam("username"),
+        "accounttype": Account.type == bindparam("accounttype"),
+        "state": User.state == bindparam("state"),
+        "usersource_native": User.source.in_(["UNKNOWN", "NATIVE"]),
+        "usersource": User.source == bindparam("usersource"),
+        "apikeyaccess_inherit": User.api_key_access.is_(None),
+        "apikeyaccess": User.api_key_access == bindparam("apikeyaccess"),
+    },
+)
 
 
 @command(

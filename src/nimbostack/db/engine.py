@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Executable, Row, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
+
+SQLITE_POOL_SIZE = 20
+
+# A row of a column select whose width the type checker does not track.
+AnyRow = Row[*tuple[Any, ...]]
 
 
 def normalise_url(url: str) -> str:
@@ -27,6 +32,11 @@ def make_engine(url: str) -> Engine:
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         if ":memory:" in url:
             kwargs["poolclass"] = NullPool
+        else:
+            # Room for every request thread and job worker at once: a connection past the pool size is
+            # opened (with its pragmas) and closed again on every use, which costs more than the query.
+            kwargs["pool_size"] = SQLITE_POOL_SIZE
+            kwargs["max_overflow"] = 20
     else:
         kwargs["pool_pre_ping"] = True
         kwargs["pool_size"] = 10
@@ -37,6 +47,16 @@ def make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def run(db: Session, stmt: Executable, params: Mapping[str, Any] | None = None) -> CursorResult[*tuple[Any, ...]]:
+    """Run a Core statement (columns, not entities) in the session's transaction.
+
+    Going through the connection skips the ORM's per-statement setup, which costs more than a small query
+    itself. Pending changes are flushed first, as the session's own execute would do.
+    """
+    db.flush()
+    return db.connection().execute(stmt, dict(params) if params else None)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -92,6 +92,8 @@ class Setting:
     restricted: bool = False
     # Only values above zero make sense.
     positive: bool = False
+    # A share of something: only values from 0 to 1 make sense.
+    fraction: bool = False
 
     @property
     def shown_type(self) -> str:
@@ -143,6 +145,44 @@ def _ldap(name: str, type_: SettingType, default: str | None, description: str, 
 
 SETTINGS: tuple[Setting, ...] = (
     _s("default.page.size", L, "500", ADVANCED, "Largest page a list command answers; -1 removes the cap."),
+    _s(
+        "sortkey.algorithm",
+        B,
+        "true",
+        "Advanced",
+        "Order offerings and templates by sort key ascending (true) or descending (false).",
+        group="Management Server",
+        subgroup="API",
+    ),
+    _s(
+        "allow.public.user.templates",
+        B,
+        "true",
+        "Advanced",
+        "Whether accounts that are not admins may make their templates and ISOs public.",
+        scopes=ACCOUNT,
+        group="Compute",
+        subgroup="Templates",
+    ),
+    _s(
+        "storage.max.volume.size",
+        I,
+        "2000",
+        "Storage",
+        "Largest disk size, in GB, a disk offering may have.",
+        group="Storage",
+        subgroup="Volume",
+    ),
+    # Our own: how long the simulated image store takes to "download" a registered template or ISO.
+    _s(
+        "simulator.image.download.seconds",
+        F,
+        "2",
+        "Advanced",
+        "Seconds the simulated image store takes to download a registered template or ISO; 0 is instant.",
+        group="Compute",
+        subgroup="Templates",
+    ),
     _s(
         "job.expire.minutes",
         L,
@@ -450,6 +490,69 @@ SETTINGS: tuple[Setting, ...] = (
         B,
         "true",
         "With microsoftad, membership tests include nested groups (matching rule 1.2.840.113556.1.4.1941).",
+    ),
+    _s(
+        "cpu.overprovisioning.factor",
+        F,
+        "1.0",
+        "Advanced",
+        "How many times its real CPU MHz a host may hand out to instances.",
+        scopes=(Scope.GLOBAL, Scope.CLUSTER),
+        group="Compute",
+        subgroup="Capacity",
+    ),
+    _s(
+        "mem.overprovisioning.factor",
+        F,
+        "1.0",
+        "Advanced",
+        "How many times its real memory a host may hand out to instances.",
+        scopes=(Scope.GLOBAL, Scope.CLUSTER),
+        group="Compute",
+        subgroup="Capacity",
+    ),
+    _s(
+        "storage.overprovisioning.factor",
+        F,
+        "2",
+        "Storage",
+        "How many times its real size a shared primary storage pool may hand out to volumes.",
+        scopes=(Scope.GLOBAL, Scope.STORAGE_POOL),
+        group="Storage",
+        subgroup="Capacity",
+    ),
+    # CloudStack keeps these two per zone and per pool (a pool's own value wins). Nothing places volumes
+    # yet; placement (issue #5) refuses a pool past either share when it reserves space for a volume.
+    _s(
+        "pool.storage.capacity.disablethreshold",
+        F,
+        "0.85",
+        "Alert",
+        "Share (0 to 1) of a primary storage pool's real size in use above which no new volume is placed on it.",
+        scopes=(Scope.GLOBAL, Scope.ZONE, Scope.STORAGE_POOL),
+        component="CapacityManager",
+        fraction=True,
+    ),
+    _s(
+        "pool.storage.allocated.capacity.disablethreshold",
+        F,
+        "0.85",
+        "Alert",
+        "Share (0 to 1) of a primary storage pool's overprovisioned size allocated to volumes above which no new "
+        "volume is placed on it.",
+        scopes=(Scope.GLOBAL, Scope.ZONE, Scope.STORAGE_POOL),
+        component="CapacityManager",
+        fraction=True,
+    ),
+    # Our own (CloudStack has no such setting): a delay added to every call into the simulator hypervisor.
+    _s(
+        "simulator.latency.ms",
+        I,
+        "0",
+        "Advanced",
+        "nimbostack only: milliseconds every simulator hypervisor operation takes before it answers.",
+        group="Compute",
+        subgroup="Simulator",
     ),
 )
 

@@ -63,7 +63,7 @@ CONFIGURATION_FIELDS: tuple[ResponseField, ...] = (
     _f("defaultvalue", "string", "Value a fresh install has"),
     _f("description", "string", "What the setting does"),
     _f("isdynamic", "boolean", "Whether a change applies at once; false means after a restart"),
-    _f("scope", "string", "Scope the value was read or set at: domain or account"),
+    _f("scope", "string", "Scope the value was read or set at: zone, cluster, storagepool, domain or account"),
     _f("group", "string", "Group the setting is listed under"),
     _f("subgroup", "string", "Subgroup the setting is listed under"),
     _f("type", "string", "Kind of value: String, Number, Decimal, Boolean, CSV, Order or Select"),

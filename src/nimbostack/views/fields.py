@@ -1,37 +1,35 @@
 """Response field declarations for listApis: what each response object carries, with CloudStack's types.
 
-A type is what CloudStack prints there: the lower-cased Java type name of the response class field, so
-`Integer` is `integer`, primitive `int` is `int`, `Date` is `date`, `List<...>` is `list` and `Set<...>` is
-`set`. The Go SDK and CloudMonkey generate their bindings from these names and types, so they must match
-CloudStack's; descriptions are ours. Each declaration lists exactly the keys our view for that object can
-emit (tests/test_discovery_e2e.py compares them with real answers), and a command gets the declaration of
-its response key unless it declares `response_fields` itself. Settings and events keep their declarations
-next to their views (views/config.py, views/events.py); they are listed here under their keys too.
+Types are what CloudStack prints (views/field_types.py). The Go SDK and CloudMonkey generate their bindings
+from these names and types, so they must match CloudStack's; descriptions are ours. Each declaration lists
+exactly the keys our view for that object can emit (tests/test_discovery_e2e.py and
+tests/test_discovery_infra_e2e.py compare them with real answers), and a command gets the declaration of
+its response key unless it declares `response_fields` itself. Identity, jobs and discovery are declared
+here; settings, events, infrastructure and the catalogue keep theirs in their own modules (views/config.py,
+views/events.py, views/infra_fields.py, views/catalog_fields.py), and all are listed here under their keys.
 """
 
 from __future__ import annotations
 
-from nimbostack.api.registry import Command, Kind, ResponseField
+from nimbostack.api.registry import Command, Kind
+from nimbostack.views.catalog_fields import CATALOG_SHAPES
 from nimbostack.views.config import CONFIGURATION_FIELDS, CONFIGURATION_GROUP_FIELDS
 from nimbostack.views.events import EVENT_FIELDS, EVENT_TYPE_FIELDS
-
-Fields = tuple[ResponseField, ...]
-
-STRING = "string"
-BOOLEAN = "boolean"
-INTEGER = "integer"
-INT = "int"
-LONG = "long"
-DATE = "date"
-LIST = "list"
-SET = "set"
-MAP = "map"
-RESPONSE_OBJECT = "responseobject"
-
-
-def _f(name: str, type_: str, description: str, *fields: ResponseField) -> ResponseField:
-    return ResponseField(name, type_, description, fields=fields)
-
+from nimbostack.views.field_types import (
+    BOOLEAN,
+    DATE,
+    INT,
+    INTEGER,
+    LIST,
+    LONG,
+    MAP,
+    RESPONSE_OBJECT,
+    SET,
+    STRING,
+    Fields,
+)
+from nimbostack.views.field_types import field as _f
+from nimbostack.views.infra_fields import INFRA_SHAPES
 
 _ROLE_OF_ACCOUNT: Fields = (
     _f("roleid", STRING, "ID of the account's role"),
@@ -235,6 +233,8 @@ SHAPES: dict[str, Fields] = {
     "api": API,
     "login": LOGIN,
     "logout": LOGOUT,
+    **INFRA_SHAPES,
+    **CATALOG_SHAPES,
 }
 
 # Flat answers carry an object's fields straight in the wrapper: the job record, login and logout.

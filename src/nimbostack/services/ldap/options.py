@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from nimbostack.db.models import Domain, LdapConfiguration
 from nimbostack.services import settings
-from nimbostack.services.settings_catalog import BY_NAME, SETTINGS, Scope
+from nimbostack.services.settings_catalog import BY_NAME, SETTINGS
 
 # CloudStack's hard-wired attributes: the common name, and Active Directory's account flags.
 COMMON_NAME = "cn"
@@ -116,8 +116,8 @@ class LdapOptions:
 
 def options_for(db: Session, domain: Domain | None) -> LdapOptions:
     """The options in force for `domain`, or the global ones for None."""
-    target = settings.Target(Scope.DOMAIN, domain=domain) if domain is not None else settings.GLOBAL
-    stored = settings.values_at(db, _UNDEFAULTED, target)
+    place = settings.Place(domain_id=domain.id) if domain is not None else None
+    stored = settings.values_at(db, _UNDEFAULTED, place)
     provider = Provider.parse(stored["ldap.provider"] or BY_NAME["ldap.provider"].default)
 
     def text(name: str) -> str | None:

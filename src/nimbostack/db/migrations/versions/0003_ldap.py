@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "4552527d8703"
-down_revision = "749ee99ef989"
+down_revision = "a5662b234877"
 branch_labels = None
 depends_on = None
 
