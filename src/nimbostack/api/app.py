@@ -49,10 +49,6 @@ def create_app(server: Server, *, integration: bool = False, manage_lifecycle: b
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        import anyio.to_thread
-
-        if os.environ.get("NIMBO_TOKENS"):
-            anyio.to_thread.current_default_thread_limiter().total_tokens = int(os.environ["NIMBO_TOKENS"])
         if manage_lifecycle:
             server.start_workers()
         try:

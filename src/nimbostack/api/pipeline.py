@@ -27,6 +27,7 @@ from nimbostack.api.render import (
 from nimbostack.api.results import Accepted
 from nimbostack.auth.identity import role_rules
 from nimbostack.auth.roles import is_allowed
+from nimbostack.db.engine import TRANSIENT_ATTEMPTS, is_transient
 from nimbostack.jobs import queue
 from nimbostack.runtime import Runtime
 
@@ -67,10 +68,18 @@ def handle(runtime: Runtime, request: WireRequest) -> WireResponse:
     try:
         if name and name.lower() in authn.AUTH_COMMANDS and not request.integration:
             return authn.run_auth_command(runtime, request, wire, name.lower(), as_json)
-        with runtime.database.session() as db:
-            caller, command = _authenticate(runtime, db, request, wire, name, command)
-            body = _run(runtime, db, command, wire, caller, request.integration)
-        return render_ok(command, body, as_json)
+        for attempt in range(1, TRANSIENT_ATTEMPTS + 1):
+            try:
+                with runtime.database.session() as db:
+                    caller, resolved = _authenticate(runtime, db, request, wire, name, command)
+                    body = _run(runtime, db, resolved, wire, caller, request.integration)
+                return render_ok(resolved, body, as_json)
+            except Exception as error:
+                # A deadlock victim's transaction was rolled back whole, so the call can simply run again.
+                if not is_transient(error) or attempt == TRANSIENT_ATTEMPTS:
+                    raise
+                log.warning("%s met a transient database error, running it again: %s", name, error)
+        raise AssertionError("unreachable: the last attempt returns or raises")
     except ApiError as err:
         return render_error(err, command, as_json)
     except Exception:

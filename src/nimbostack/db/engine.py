@@ -96,3 +96,24 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+# Deadlocks and serialization failures roll the whole transaction back; running it again is the cure.
+_RETRY_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected (PostgreSQL)
+_RETRY_MYSQL_CODES = {1213, 1205}  # deadlock found, lock wait timeout (MySQL/MariaDB)
+TRANSIENT_ATTEMPTS = 3
+
+
+def is_transient(error: BaseException) -> bool:
+    """True for database errors that a fresh attempt of the same transaction may not meet again."""
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(error, DBAPIError):
+        return False
+    original = error.orig
+    if getattr(original, "sqlstate", None) in _RETRY_SQLSTATES:
+        return True
+    args = getattr(original, "args", ())
+    if args and isinstance(args[0], int) and args[0] in _RETRY_MYSQL_CODES:
+        return True
+    return "database is locked" in str(original)

@@ -13,6 +13,7 @@ from nimbostack.api.pipeline import build_call
 from nimbostack.api.registry import lookup
 from nimbostack.api.render import plain, result_body
 from nimbostack.auth.identity import caller_for
+from nimbostack.db.engine import TRANSIENT_ATTEMPTS, is_transient
 from nimbostack.db.models import AsyncJob, ManagementServer, User
 from nimbostack.jobs import queue
 from nimbostack.runtime import Runtime
@@ -85,6 +86,17 @@ class JobRunner:
         return True
 
     def _execute(self, job_id: int) -> None:
+        for attempt in range(1, TRANSIENT_ATTEMPTS + 1):
+            try:
+                self._attempt(job_id)
+                return
+            except Exception as error:
+                if not is_transient(error) or attempt == TRANSIENT_ATTEMPTS:
+                    raise
+                log.warning("job %s met a transient database error, running it again: %s", job_id, error)
+
+    def _attempt(self, job_id: int) -> None:
+        """Run the job once; its work and its completion commit together, or it is marked failed."""
         runtime = self.runtime
         try:
             with runtime.database.session() as db:
@@ -100,7 +112,9 @@ class JobRunner:
             return
         except ApiError as err:
             code, text = int(err.code), err.text
-        except Exception:
+        except Exception as error:
+            if is_transient(error):
+                raise
             log.exception("job %s failed", job_id)
             code, text = int(ErrorCode.INTERNAL_ERROR), GENERIC_INTERNAL_TEXT
         with runtime.database.session() as db:
