@@ -10,7 +10,6 @@ import json
 import re
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,9 +23,9 @@ from tests.support.clients import ApiFailure, SessionClient
 from tests.support.declared import api as _api
 from tests.support.declared import assert_declared as _assert_declared
 from tests.support.declared import assert_union_declared as _assert_union_declared
+from tests.support.reference import SAMPLES
 from tests.support.server import RunningServer
 
-SAMPLES = Path("/work/shared/reference/samples")
 NOT_FOUND = "Api Discovery plugin was unable to find an api by that name or process any apis"
 
 

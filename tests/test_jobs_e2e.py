@@ -8,7 +8,6 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,11 +15,11 @@ from cs import CloudStack, CloudStackApiException
 from lxml import etree
 
 from tests.support.clients import ApiFailure, SessionClient
+from tests.support.reference import SAMPLES
 from tests.support.server import RunningServer
 
 CS_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4}$")
 RESTART_TEXT = "job cancelled because of management server restart or shutdown"
-SAMPLES = Path("/work/shared/reference/samples")
 WAIT_SECONDS = 60.0
 
 
