@@ -6,23 +6,10 @@ import ipaddress
 from urllib.parse import urlsplit
 
 from nimbostack.api.errors import ApiError, ErrorCode, invalid_value
+from nimbostack.hypervisor import KNOWN
 
-# HypervisorType names (CloudStack 4.20), in enum order; matched case-insensitively like HypervisorType.getType.
-HYPERVISORS = (
-    "XenServer",
-    "KVM",
-    "VMware",
-    "Hyperv",
-    "VirtualBox",
-    "Parralels",
-    "BareMetal",
-    "Simulator",
-    "Ovm",
-    "Ovm3",
-    "LXC",
-    "Custom",
-    "Any",
-)
+# Templates name any hypervisor CloudStack knows, or "Any"; External has no templates of its own.
+HYPERVISORS = (*(name for name in KNOWN if name != "External"), "Any")
 # ImageFormat names, in enum order.
 FORMATS = ("QCOW2", "RAW", "VHD", "VHDX", "ISO", "OVA", "BAREMETAL", "VMDK", "VDI", "TAR", "ZIP", "DIR")
 _COMPRESSED = ("", ".zip", ".bz2", ".gz")
